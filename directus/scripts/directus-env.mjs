@@ -1,0 +1,66 @@
+/**
+ * The one description of how Directus is configured for this app. The dev command, the tests and
+ * .env.example share it; docker-compose.yml repeats the same values in YAML.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const TEMPLATES_PATH = fileURLToPath(new URL("../templates", import.meta.url));
+
+/**
+ * @param {object} o
+ * @param {string} o.publicUrl        where Directus itself is reached (admin console)
+ * @param {string} o.appUrl           public URL of the Next app: allow lists for email links
+ * @param {string} o.secret           Directus SECRET (signs its tokens)
+ * @param {string} o.adminEmail
+ * @param {string} o.adminPassword
+ * @param {number} o.port
+ * @param {string} o.dataDir          SQLite file, uploads and extensions live here
+ * @param {{ host: string, port: number }} o.smtp
+ * @param {{ client: "sqlite3" } | { client: "pg", host: string, port: number, database: string, user: string, password?: string }} [o.db]
+ * @param {Record<string, string>} [o.extra]  e.g. ACCESS_TOKEN_TTL for tests
+ * @returns {Record<string, string>}
+ */
+export function directusEnv(o) {
+  const db = o.db ?? { client: "sqlite3" };
+  const dbEnv =
+    db.client === "pg"
+      ? {
+          DB_CLIENT: "pg",
+          DB_HOST: db.host,
+          DB_PORT: String(db.port),
+          DB_DATABASE: db.database,
+          DB_USER: db.user,
+          ...(db.password ? { DB_PASSWORD: db.password } : {}),
+        }
+      : { DB_CLIENT: "sqlite3", DB_FILENAME: path.join(o.dataDir, "directus.db") };
+  const appUrl = o.appUrl.replace(/\/$/, "");
+  return {
+    HOST: "127.0.0.1",
+    PORT: String(o.port),
+    PUBLIC_URL: o.publicUrl,
+    SECRET: o.secret,
+    ADMIN_EMAIL: o.adminEmail,
+    ADMIN_PASSWORD: o.adminPassword,
+    ...dbEnv,
+    STORAGE_LOCATIONS: "local",
+    STORAGE_LOCAL_ROOT: path.join(o.dataDir, "uploads"),
+    EXTENSIONS_PATH: path.join(o.dataDir, "extensions"),
+    EMAIL_TEMPLATES_PATH: TEMPLATES_PATH,
+    EMAIL_FROM: "no-reply@example.com",
+    EMAIL_TRANSPORT: "smtp",
+    EMAIL_SMTP_HOST: o.smtp.host,
+    EMAIL_SMTP_PORT: String(o.smtp.port),
+    EMAIL_SMTP_SECURE: "false",
+    EMAIL_SMTP_IGNORE_TLS: "true",
+    EMAIL_VERIFY_SETUP: "false",
+    // Links in emails may only point at the app's own pages.
+    USER_REGISTER_URL_ALLOW_LIST: `${appUrl}/verify-email`,
+    PASSWORD_RESET_URL_ALLOW_LIST: `${appUrl}/reset-password`,
+    TELEMETRY: "false",
+    LOG_LEVEL: "warn",
+    LOG_STYLE: "pretty",
+    WEBSOCKETS_ENABLED: "false",
+    ...o.extra,
+  };
+}

@@ -1,0 +1,200 @@
+/**
+ * Idempotent provisioning: makes a fresh or existing Directus ready for customer accounts.
+ * Run it as often as you like: the second run changes nothing, and it never touches customers or data.
+ *
+ *   DIRECTUS_URL=… DIRECTUS_ADMIN_EMAIL=… DIRECTUS_ADMIN_PASSWORD=… DIRECTUS_SERVICE_TOKEN=… node provision.mjs
+ *
+ * Why so few permissions: Directus Core (no licence) refuses item filters and field lists, so the only
+ * read rule it allows on directus_users is "everything". Customers therefore get no permissions at all,
+ * and the Next server reads profiles with the service user's token, always scoped to one user id.
+ */
+import { pathToFileURL } from "node:url";
+
+export const CUSTOMER_ROLE = "Customer";
+export const SERVICE_ROLE = "Next.js server";
+export const SERVICE_EMAIL = "nextjs-server@example.com";
+
+class Api {
+  constructor(url, token) {
+    this.url = url.replace(/\/$/, "");
+    this.token = token;
+  }
+  async call(method, path, body) {
+    const res = await fetch(`${this.url}${path}`, {
+      method,
+      headers: {
+        "content-type": "application/json",
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : null;
+    if (!res.ok) {
+      const reason = json?.errors?.map((e) => `${e.extensions?.code}: ${e.message}`).join("; ");
+      const err = new Error(`${method} ${path} → ${res.status} ${reason ?? text}`);
+      err.status = res.status;
+      throw err;
+    }
+    return json?.data ?? null;
+  }
+  get = (p) => this.call("GET", p);
+  post = (p, b) => this.call("POST", p, b);
+  patch = (p, b) => this.call("PATCH", p, b);
+}
+
+const q = (filter, fields = "*") =>
+  `?filter=${encodeURIComponent(JSON.stringify(filter))}&fields=${encodeURIComponent(fields)}&limit=-1`;
+
+/** Finds the one item matching `filter`, or creates it from `create`. */
+async function ensureOne(api, report, collection, label, filter, create) {
+  const found = await api.get(`/${collection}${q(filter)}`);
+  if (found.length > 0) {
+    report.unchanged.push(label);
+    return found[0];
+  }
+  const created = await api.post(`/${collection}`, create);
+  report.changed.push(`created ${label}`);
+  return created;
+}
+
+async function ensureRoleWithPolicy(api, report, { name, description, icon, permissions }) {
+  const role = await ensureOne(api, report, "roles", `role "${name}"`, { name: { _eq: name } }, {
+    name,
+    description,
+    icon,
+  });
+  const policy = await ensureOne(api, report, "policies", `policy "${name}"`, { name: { _eq: name } }, {
+    name,
+    description,
+    icon,
+    app_access: false,
+    admin_access: false,
+    enforce_tfa: false,
+  });
+  await ensureOne(
+    api,
+    report,
+    "access",
+    `policy "${name}" on role "${name}"`,
+    { role: { _eq: role.id }, policy: { _eq: policy.id } },
+    { role: role.id, policy: policy.id },
+  );
+  for (const p of permissions) {
+    await ensureOne(
+      api,
+      report,
+      "permissions",
+      `${p.action} permission on ${p.collection} for "${name}"`,
+      { policy: { _eq: policy.id }, collection: { _eq: p.collection }, action: { _eq: p.action } },
+      { policy: policy.id, collection: p.collection, action: p.action, fields: ["*"], permissions: {} },
+    );
+  }
+  return role;
+}
+
+async function tokenWorks(url, token) {
+  const res = await fetch(`${url}/users/me?fields=id`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(30_000),
+  });
+  return res.ok;
+}
+
+async function ensureServiceUser(api, report, { roleId, token }) {
+  const [existing] = await api.get(`/users${q({ email: { _eq: SERVICE_EMAIL } }, "id,status,role")}`);
+  if (!existing) {
+    await api.post("/users", {
+      email: SERVICE_EMAIL,
+      first_name: "Next.js",
+      last_name: "server",
+      description: "Used by the Next.js app to read customer profiles. Has no password; signs in with its static token only.",
+      role: roleId,
+      status: "active",
+      token,
+    });
+    report.changed.push("created service user with its static token");
+    return;
+  }
+  if (existing.role === roleId && existing.status === "active" && (await tokenWorks(api.url, token))) {
+    report.unchanged.push("service user and token");
+    return;
+  }
+  await api.patch(`/users/${existing.id}`, { role: roleId, status: "active", token });
+  report.changed.push("updated service user (role, status or token)");
+}
+
+async function ensureSettings(api, report, customerRoleId) {
+  const wanted = {
+    public_registration: true,
+    public_registration_role: customerRoleId,
+    public_registration_verify_email: true,
+  };
+  const current = await api.get(`/settings?fields=${Object.keys(wanted).join(",")}`);
+  const diff = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => current?.[k] !== v));
+  if (Object.keys(diff).length === 0) {
+    report.unchanged.push("public registration settings");
+    return;
+  }
+  await api.patch("/settings", diff);
+  report.changed.push(`set ${Object.keys(diff).join(", ")}`);
+}
+
+/**
+ * @param {{ url: string, adminEmail: string, adminPassword: string, serviceToken: string }} o
+ * @returns {Promise<{ changed: string[], unchanged: string[], customerRoleId: string, serviceRoleId: string }>}
+ */
+export async function provision({ url, adminEmail, adminPassword, serviceToken }) {
+  if (!serviceToken || serviceToken.length < 32) throw new Error("the service token must be at least 32 characters");
+  const login = await new Api(url).post("/auth/login", { email: adminEmail, password: adminPassword });
+  const api = new Api(url, login.access_token);
+  const report = { changed: [], unchanged: [] };
+
+  const customer = await ensureRoleWithPolicy(api, report, {
+    name: CUSTOMER_ROLE,
+    description: "Customers who registered in the app. No access to the admin console and no API permissions.",
+    icon: "person",
+    permissions: [],
+  });
+  const service = await ensureRoleWithPolicy(api, report, {
+    name: SERVICE_ROLE,
+    description: "The Next.js server. Reads user profiles, always scoped to the signed-in customer's id by the app.",
+    icon: "dns",
+    permissions: [{ collection: "directus_users", action: "read" }],
+  });
+  await ensureServiceUser(api, report, { roleId: service.id, token: serviceToken });
+  await ensureSettings(api, report, customer.id);
+
+  return { ...report, customerRoleId: customer.id, serviceRoleId: service.id };
+}
+
+export function formatReport(report) {
+  const lines = report.changed.length
+    ? report.changed.map((c) => `  changed: ${c}`)
+    : ["  nothing to change"];
+  return `Provisioning:\n${lines.join("\n")}\n  already in place: ${report.unchanged.length} item(s)`;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const need = (name) => {
+    const v = process.env[name];
+    if (!v) {
+      console.error(`provision: ${name} is not set`);
+      process.exit(2);
+    }
+    return v;
+  };
+  provision({
+    url: need("DIRECTUS_URL"),
+    adminEmail: need("DIRECTUS_ADMIN_EMAIL"),
+    adminPassword: need("DIRECTUS_ADMIN_PASSWORD"),
+    serviceToken: need("DIRECTUS_SERVICE_TOKEN"),
+  }).then(
+    (report) => console.log(formatReport(report)),
+    (err) => {
+      console.error(`provision failed: ${err.message}`);
+      process.exit(1);
+    },
+  );
+}

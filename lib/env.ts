@@ -1,0 +1,39 @@
+import "server-only";
+import { z } from "zod";
+
+/**
+ * All server configuration, read once and validated. Nothing else reads process.env.
+ * Parsed lazily so that `next build` (which has no secrets) can import modules that use it.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** Public URL of this app. Links in emails are built from it, never from request headers. */
+  NEXTAUTH_URL: z.url(),
+  NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
+  /** Where the Next server reaches Directus. Server-to-server only; never sent to browsers. */
+  DIRECTUS_URL: z.url(),
+  /** Static token of the provisioned service user (read access to directus_users only). */
+  DIRECTUS_SERVICE_TOKEN: z.string().min(16),
+  /** How long one Directus call may take before the app answers "temporarily unavailable". */
+  DIRECTUS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
+  /** Lifetime of a session; keep it equal to Directus REFRESH_TOKEN_TTL so a session never outlives its refresh token. */
+  SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 60 * 60),
+  /** Optional: share rate limits and the refresh single-flight between several Next instances. */
+  REDIS_URL: z.url().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid configuration (see .env.local.example):\n${problems.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}

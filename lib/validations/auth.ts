@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+/**
+ * One schema per form, shared by the browser (instant feedback) and the server (the check that counts).
+ * Password rules follow NIST SP 800-63B: a minimum length, a generous maximum, no composition rules,
+ * any Unicode. The minimum is configurable (PASSWORD_MIN_LENGTH), so schemas that set a password are
+ * built from it; pages pass the server's value down to the form.
+ */
+export const PASSWORD_MAX_LENGTH = 256;
+export const NAME_MAX_LENGTH = 100;
+export const EMAIL_MAX_LENGTH = 254;
+
+// C0/C1 control characters and the Unicode line/paragraph separators; never valid in a name.
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+export const emailSchema = z
+  .string({ error: "Enter your email address." })
+  .trim()
+  .toLowerCase()
+  .min(1, "Enter your email address.")
+  .max(EMAIL_MAX_LENGTH, "That email address is too long.")
+  .pipe(z.email({ error: "Enter a valid email address, like name@example.com." }));
+
+export function newPasswordSchema(minLength: number) {
+  return z
+    .string({ error: "Choose a password." })
+    .refine((p) => [...p].length >= minLength, {
+      message: `Use at least ${minLength} characters.`,
+    })
+    .refine((p) => [...p].length <= PASSWORD_MAX_LENGTH, {
+      message: `Use at most ${PASSWORD_MAX_LENGTH} characters.`,
+    });
+}
+
+function nameSchema(label: string) {
+  return z
+    .string({ error: `Enter your ${label}.` })
+    .trim()
+    .min(1, `Enter your ${label}.`)
+    .max(NAME_MAX_LENGTH, `Your ${label} can be at most ${NAME_MAX_LENGTH} characters.`)
+    .refine((s) => !CONTROL_CHARS.test(s), `Your ${label} contains characters we can't accept.`);
+}
+
+export function registerSchema(passwordMinLength: number) {
+  return z.strictObject({
+    first_name: nameSchema("first name"),
+    last_name: nameSchema("last name"),
+    email: emailSchema,
+    password: newPasswordSchema(passwordMinLength),
+  });
+}
+
+export const loginSchema = z.strictObject({
+  email: emailSchema,
+  // Sign-in never judges a password's strength: old passwords may predate today's rules.
+  password: z
+    .string({ error: "Enter your password." })
+    .min(1, "Enter your password.")
+    .max(PASSWORD_MAX_LENGTH, "That password is too long."),
+});
+
+export const forgotPasswordSchema = z.strictObject({ email: emailSchema });
+
+export function resetPasswordSchema(passwordMinLength: number) {
+  return z.strictObject({
+    token: z.string().min(1, "This reset link is incomplete.").max(2048, "This reset link is invalid."),
+    password: newPasswordSchema(passwordMinLength),
+  });
+}
+
+export type RegisterInput = z.infer<ReturnType<typeof registerSchema>>;
+export type LoginInput = z.infer<typeof loginSchema>;
+export type ForgotPasswordInput = z.infer<typeof forgotPasswordSchema>;
+export type ResetPasswordInput = z.infer<ReturnType<typeof resetPasswordSchema>>;
+
+/**
+ * What every auth endpoint answers and every form shows: a small result, never a backend error.
+ * `fieldErrors` keys are the form's field names.
+ */
+export type FormResult =
+  | { ok: true; message?: string }
+  | { ok: false; message: string; fieldErrors?: Record<string, string[]> };
