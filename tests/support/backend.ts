@@ -1,0 +1,113 @@
+/**
+ * A real, provisioned Directus plus a mail catcher, in a temporary folder, for one test file.
+ * Lane "postgres" uses a fresh database on the machine's Postgres; lane "sqlite" an embedded file.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {
+  createPostgresDatabase,
+  freePort,
+  postgresReachable,
+  secret,
+  startMailCatcher,
+  startProvisionedDirectus,
+} from "../../scripts/stack.mjs";
+
+export type Lane = "sqlite" | "postgres";
+
+export type Backend = {
+  directusUrl: string;
+  mailUrl: string;
+  appUrl: string;
+  adminEmail: string;
+  adminPassword: string;
+  serviceToken: string;
+  report: { changed: string[]; unchanged: string[]; customerRoleId: string; serviceRoleId: string };
+  adminToken: () => Promise<string>;
+  stop: () => Promise<void>;
+};
+
+/**
+ * Whether the Postgres lane runs here. On CI (or with REQUIRE_POSTGRES=1) an unreachable Postgres is a
+ * failure, not a skip: the lane must run there.
+ */
+export async function postgresLane(): Promise<{ run: boolean; reason?: string }> {
+  if (await postgresReachable()) return { run: true };
+  const reason = "no Postgres reachable at 127.0.0.1:5432 (set PGHOST/PGPORT/PGUSER to point at one)";
+  if (process.env.CI || process.env.REQUIRE_POSTGRES === "1") throw new Error(`Postgres lane required: ${reason}`);
+  console.warn(`Skipping the Postgres lane: ${reason}`);
+  return { run: false, reason };
+}
+
+export async function startBackend(
+  lane: Lane,
+  { appUrl = "http://localhost:3000", extraEnv = {} }: { appUrl?: string; extraEnv?: Record<string, string> } = {},
+): Promise<Backend> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), `customer-auth-${lane}-`));
+  let output = "";
+  const onOutput = (s: string) => {
+    output = (output + s).slice(-20_000);
+    if (process.env.DEBUG_BACKEND) process.stderr.write(s);
+  };
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const mail = await startMailCatcher({
+      smtpPort: await freePort(),
+      webPort: await freePort(),
+      mailDir: path.join(dataDir, "mail"),
+      onOutput,
+    });
+    stops.push(mail.stop);
+    let db: object | undefined;
+    if (lane === "postgres") {
+      const pg = await createPostgresDatabase();
+      stops.push(pg.drop);
+      db = pg.db;
+    }
+    const secrets = {
+      secret: secret(),
+      adminEmail: "admin@example.com",
+      adminPassword: secret(18),
+      serviceToken: secret(),
+    };
+    const directus = await startProvisionedDirectus({
+      dataDir: path.join(dataDir, "directus"),
+      port: await freePort(),
+      appUrl,
+      secrets,
+      smtpPort: mail.smtpPort,
+      db,
+      extraEnv,
+      onOutput,
+    });
+    stops.push(directus.stop);
+    const adminToken = async () => {
+      const res = await fetch(`${directus.url}/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: secrets.adminEmail, password: secrets.adminPassword }),
+      });
+      const body = (await res.json()) as { data: { access_token: string } };
+      return body.data.access_token;
+    };
+    return {
+      directusUrl: directus.url,
+      mailUrl: mail.webUrl,
+      appUrl,
+      adminEmail: secrets.adminEmail,
+      adminPassword: secrets.adminPassword,
+      serviceToken: secrets.serviceToken,
+      report: directus.report,
+      adminToken,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw new Error(`could not start the ${lane} backend: ${(err as Error).message}\n--- output ---\n${output}`);
+  }
+}
