@@ -8,11 +8,14 @@
  * read rule it allows on directus_users is "everything". Customers therefore get no permissions at all,
  * and the Next server reads profiles with the service user's token, always scoped to one user id.
  */
+import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
 export const CUSTOMER_ROLE = "Customer";
 export const SERVICE_ROLE = "Next.js server";
 export const SERVICE_EMAIL = "nextjs-server@example.com";
+/** Shown in emails ("Reset your … password") until an admin names the project in Settings. */
+export const DEFAULT_PROJECT_NAME = "Customer Accounts";
 
 class Api {
   constructor(url, token) {
@@ -125,13 +128,16 @@ async function ensureServiceUser(api, report, { roleId, token }) {
   report.changed.push("updated service user (role, status or token)");
 }
 
-async function ensureSettings(api, report, customerRoleId) {
+async function ensureSettings(api, report, customerRoleId, projectName) {
   const wanted = {
     public_registration: true,
     public_registration_role: customerRoleId,
     public_registration_verify_email: true,
+    project_name: projectName,
   };
   const current = await api.get(`/settings?fields=${Object.keys(wanted).join(",")}`);
+  // The project name signs every email. Replace only Directus's placeholder: an admin's choice stays.
+  if (current?.project_name && current.project_name !== "Directus") delete wanted.project_name;
   const diff = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => current?.[k] !== v));
   if (Object.keys(diff).length === 0) {
     report.unchanged.push("public registration settings");
@@ -142,10 +148,10 @@ async function ensureSettings(api, report, customerRoleId) {
 }
 
 /**
- * @param {{ url: string, adminEmail: string, adminPassword: string, serviceToken: string }} o
+ * @param {{ url: string, adminEmail: string, adminPassword: string, serviceToken: string, projectName?: string }} o
  * @returns {Promise<{ changed: string[], unchanged: string[], customerRoleId: string, serviceRoleId: string }>}
  */
-export async function provision({ url, adminEmail, adminPassword, serviceToken }) {
+export async function provision({ url, adminEmail, adminPassword, serviceToken, projectName = DEFAULT_PROJECT_NAME }) {
   if (!serviceToken || serviceToken.length < 32) throw new Error("the service token must be at least 32 characters");
   const login = await new Api(url).post("/auth/login", { email: adminEmail, password: adminPassword });
   const api = new Api(url, login.access_token);
@@ -164,7 +170,7 @@ export async function provision({ url, adminEmail, adminPassword, serviceToken }
     permissions: [{ collection: "directus_users", action: "read" }],
   });
   await ensureServiceUser(api, report, { roleId: service.id, token: serviceToken });
-  await ensureSettings(api, report, customer.id);
+  await ensureSettings(api, report, customer.id, projectName);
 
   return { ...report, customerRoleId: customer.id, serviceRoleId: service.id };
 }
@@ -176,7 +182,15 @@ export function formatReport(report) {
   return `Provisioning:\n${lines.join("\n")}\n  already in place: ${report.unchanged.length} item(s)`;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+const runDirectly = (() => {
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? "")).href;
+  } catch {
+    return false;
+  }
+})();
+
+if (runDirectly) {
   const need = (name) => {
     const v = process.env[name];
     if (!v) {
@@ -190,6 +204,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     adminEmail: need("DIRECTUS_ADMIN_EMAIL"),
     adminPassword: need("DIRECTUS_ADMIN_PASSWORD"),
     serviceToken: need("DIRECTUS_SERVICE_TOKEN"),
+    projectName: process.env.PROJECT_NAME || undefined,
   }).then(
     (report) => console.log(formatReport(report)),
     (err) => {

@@ -53,14 +53,22 @@ describe.each(lanes)("provisioning on %s", (lane) => {
   it("enables public registration for the Customer role with email verification", async () => {
     const { body } = await api<Record<string, unknown>>(
       backend,
-      "/settings?fields=public_registration,public_registration_role,public_registration_verify_email",
+      "/settings?fields=public_registration,public_registration_role,public_registration_verify_email,project_name",
       { token: admin },
     );
     expect(body?.data).toEqual({
       public_registration: true,
       public_registration_role: backend.report.customerRoleId,
       public_registration_verify_email: true,
+      project_name: "Customer Accounts",
     });
+  });
+
+  it("keeps a project name an admin chose", async () => {
+    await api(backend, "/settings", { method: "PATCH", token: admin, body: JSON.stringify({ project_name: "Acme" }) });
+    expect((await again()).changed).toEqual([]);
+    const { body } = await api<{ project_name: string }>(backend, "/settings?fields=project_name", { token: admin });
+    expect(body?.data.project_name).toBe("Acme");
   });
 
   it("gives customers no console access and no permissions", async () => {

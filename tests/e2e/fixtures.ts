@@ -1,0 +1,75 @@
+import { test as base, expect, type Page } from "@playwright/test";
+import { linkIn, waitForMail } from "../support/mail";
+
+/** Where the stack started by global-setup.ts lives (set there, inherited by the workers). */
+export const stack = {
+  appUrl: process.env.E2E_APP_URL ?? "",
+  mailUrl: process.env.E2E_MAIL_URL ?? "",
+  directusUrl: process.env.E2E_DIRECTUS_URL ?? "",
+  adminEmail: process.env.E2E_ADMIN_EMAIL ?? "",
+  adminPassword: process.env.E2E_ADMIN_PASSWORD ?? "",
+};
+
+// eslint-disable-next-line no-empty-pattern
+export const test = base.extend({ baseURL: async ({}, use) => use(stack.appUrl) });
+export { expect };
+
+let counter = 0;
+/** A unique customer for one journey. */
+export function newCustomer() {
+  counter += 1;
+  const id = `${Date.now().toString(36)}${counter}`;
+  return {
+    firstName: "Ada",
+    lastName: `Lovelace ${id}`,
+    email: `ada.${id}@example.com`,
+    password: `correct horse battery staple ${id}`,
+  };
+}
+
+export async function adminToken(): Promise<string> {
+  const res = await fetch(`${stack.directusUrl}/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: stack.adminEmail, password: stack.adminPassword }),
+  });
+  const body = (await res.json()) as { data: { access_token: string } };
+  return body.data.access_token;
+}
+
+/** Sets a customer's status through the Directus API, as an admin would in the console. */
+export async function setCustomerStatus(email: string, status: "active" | "suspended") {
+  const token = await adminToken();
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const found = await fetch(
+    `${stack.directusUrl}/users?filter[email][_eq]=${encodeURIComponent(email)}&fields=id`,
+    { headers },
+  );
+  const { data } = (await found.json()) as { data: Array<{ id: string }> };
+  const id = data[0]?.id;
+  if (!id) throw new Error(`no user ${email}`);
+  const res = await fetch(`${stack.directusUrl}/users/${id}`, {
+    method: "PATCH",
+    headers,
+    body: JSON.stringify({ status }),
+  });
+  if (!res.ok) throw new Error(`could not set status: ${res.status}`);
+}
+
+export async function mailLink(to: string, subject: RegExp, pathname: string, since: number) {
+  const mail = await waitForMail(stack.mailUrl, { to, subject, since });
+  return linkIn(mail, pathname);
+}
+
+export async function fillRegister(page: Page, c: ReturnType<typeof newCustomer>) {
+  await page.getByLabel(/first name/i).fill(c.firstName);
+  await page.getByLabel(/last name/i).fill(c.lastName);
+  await page.getByLabel(/email/i).fill(c.email);
+  await page.getByLabel(/^password$/i).fill(c.password);
+}
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.getByLabel(/email/i).fill(email);
+  await page.getByLabel(/^password$/i).fill(password);
+  await page.getByRole("button", { name: /^sign in$/i }).click();
+}

@@ -1,0 +1,119 @@
+import { ACCESS_TOKEN_TTL_SECONDS } from "./constants";
+import { expect, fillRegister, mailLink, newCustomer, signIn, test } from "./fixtures";
+
+test("register, confirm the email, sign in, stay signed in, sign out", async ({ page, context }) => {
+  const customer = newCustomer();
+  const since = Date.now();
+
+  await page.goto("/register");
+  await fillRegister(page, customer);
+  await page.getByRole("button", { name: /create account/i }).click();
+  await expect(page.getByText(/check your inbox/i)).toBeVisible();
+
+  const verifyLink = await mailLink(customer.email, /verify/i, "/verify-email", since);
+  await page.goto(verifyLink.pathname + verifyLink.search);
+  await expect(page.getByRole("heading", { name: /confirmed|verified/i })).toBeVisible();
+  await page.getByRole("link", { name: /sign in/i }).first().click();
+  await expect(page).toHaveURL(/\/login/);
+
+  await signIn(page, customer.email, customer.password);
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByText(customer.email)).toBeVisible();
+  await expect(page.getByText(customer.lastName, { exact: false })).toBeVisible();
+  const signedInAt = Date.now();
+
+  // Tokens stay on the server: the session cookie is HttpOnly and the session endpoint shows none.
+  const session = await (await page.request.get("/api/auth/session")).json();
+  expect(Object.keys(session).sort()).toEqual(["expires", "user"]);
+  expect(Object.keys(session.user)).toEqual(["id"]);
+  expect(await page.evaluate(() => document.cookie)).not.toMatch(/session-token/);
+  expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+  const sessionCookie = (await context.cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
+  expect(sessionCookie?.httpOnly).toBe(true);
+  expect(sessionCookie?.sameSite).toBe("Lax");
+
+  // Outlive the access token twice: the proxy refreshes it and the customer never notices.
+  for (let round = 1; round <= 2; round++) {
+    const due = signedInAt + round * (ACCESS_TOKEN_TTL_SECONDS + 1) * 1_000;
+    await expect.poll(() => Date.now(), { timeout: 30_000, intervals: [500] }).toBeGreaterThan(due);
+    await page.reload();
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.getByText(customer.email)).toBeVisible();
+  }
+
+  // Signed in, the auth pages send the customer to their account.
+  await page.goto("/login");
+  await expect(page).toHaveURL(/\/account$/);
+  await page.goto("/register");
+  await expect(page).toHaveURL(/\/account$/);
+
+  const cookiesBeforeSignOut = await context.cookies();
+  await page.getByRole("button", { name: /sign out/i }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Faccount/);
+
+  // The old cookie, replayed once its access token has expired, cannot get new tokens: the refresh
+  // token was revoked in Directus at sign-out.
+  await context.addCookies(cookiesBeforeSignOut);
+  const expiredAt = Date.now() + (ACCESS_TOKEN_TTL_SECONDS + 1) * 1_000;
+  await expect.poll(() => Date.now(), { timeout: 30_000, intervals: [500] }).toBeGreaterThan(expiredAt);
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test("a confirmation link works once", async ({ page }) => {
+  const customer = newCustomer();
+  const since = Date.now();
+  await page.goto("/register");
+  await fillRegister(page, customer);
+  await page.getByRole("button", { name: /create account/i }).click();
+  await expect(page.getByText(/check your inbox/i)).toBeVisible();
+  const link = await mailLink(customer.email, /verify/i, "/verify-email", since);
+
+  await page.goto(link.pathname + link.search);
+  await expect(page.getByRole("heading", { name: /confirmed|verified/i })).toBeVisible();
+  await page.goto(link.pathname + link.search);
+  await expect(page.getByText(/invalid|already used/i).first()).toBeVisible();
+  await expect(page.getByRole("link", { name: /register|create/i }).first()).toBeVisible();
+});
+
+test("an unconfirmed account gets the same generic sign-in message as a wrong password", async ({ page }) => {
+  const customer = newCustomer();
+  await page.goto("/register");
+  await fillRegister(page, customer);
+  await page.getByRole("button", { name: /create account/i }).click();
+  await expect(page.getByText(/check your inbox/i)).toBeVisible();
+
+  await page.goto("/login");
+  await signIn(page, customer.email, customer.password);
+  const unverified = page.getByRole("alert").filter({ hasText: /incorrect/i });
+  await expect(unverified).toBeVisible();
+  const unverifiedText = await unverified.textContent();
+
+  await page.goto("/login");
+  await signIn(page, `nobody.${customer.email}`, customer.password);
+  await expect(page.getByRole("alert").filter({ hasText: /incorrect/i })).toHaveText(unverifiedText ?? "");
+});
+
+test("sign-in returns to a same-origin callbackUrl and ignores a foreign one", async ({ page }) => {
+  const customer = newCustomer();
+  const since = Date.now();
+  await page.goto("/register");
+  await fillRegister(page, customer);
+  await page.getByRole("button", { name: /create account/i }).click();
+  await expect(page.getByText(/check your inbox/i)).toBeVisible();
+  const link = await mailLink(customer.email, /verify/i, "/verify-email", since);
+  await page.goto(link.pathname + link.search);
+
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Faccount/);
+  await signIn(page, customer.email, customer.password);
+  await expect(page).toHaveURL(/\/account$/);
+  await page.getByRole("button", { name: /sign out/i }).click();
+  await expect(page).toHaveURL(/\/login/);
+
+  await page.goto(`/login?callbackUrl=${encodeURIComponent("https://evil.example/steal")}`);
+  await signIn(page, customer.email, customer.password);
+  await expect(page).toHaveURL(/\/account$/);
+});
