@@ -1,4 +1,4 @@
-import type { Metadata } from "next";
+import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import "./globals.css";
 
@@ -7,10 +7,14 @@ export const metadata: Metadata = {
   description: "Sign in to your account",
 };
 
+export const viewport: Viewport = {
+  themeColor: "#fafafa",
+};
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body className="min-h-dvh bg-slate-50 text-slate-900 antialiased">{children}</body>
+      <body className="min-h-dvh bg-zinc-50 font-sans text-zinc-900 antialiased">{children}</body>
     </html>
   );
 }

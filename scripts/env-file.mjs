@@ -1,7 +1,12 @@
 /** Reads and writes the simple KEY=value files Next.js uses (.env.local). */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
+/**
+ * @param {string} text
+ * @returns {Record<string, string>}
+ */
 export function parseEnvFile(text) {
+  /** @type {Record<string, string>} */
   const values = {};
   for (const line of text.split(/\r?\n/)) {
     const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
@@ -14,6 +19,10 @@ export function parseEnvFile(text) {
 /**
  * Makes sure `file` exists (copied from `template`) and that every key in `generators` has a value,
  * generating the missing ones in place. Returns the file's values and the keys it generated.
+ * @param {string} file
+ * @param {string} template
+ * @param {Record<string, () => string>} generators
+ * @returns {{ values: Record<string, string>, generated: string[] }}
  */
 export function ensureEnvFile(file, template, generators) {
   let text = existsSync(file) ? readFileSync(file, "utf8") : readFileSync(template, "utf8");

@@ -54,7 +54,12 @@ async function waitForUrl(url, timeoutMs = 30_000) {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-/** Spawns a long-running child and returns a stop() that waits for it to exit. */
+/**
+ * Spawns a long-running child and returns a stop() that waits for it to exit.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ env: NodeJS.ProcessEnv, cwd?: string, onOutput?: (s: string) => void }} options
+ */
 export function spawnService(command, args, { env, cwd = ROOT, onOutput = () => {} }) {
   const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout.on("data", (d) => onOutput(String(d)));

@@ -10,8 +10,7 @@ export const stack = {
   adminPassword: process.env.E2E_ADMIN_PASSWORD ?? "",
 };
 
-// eslint-disable-next-line no-empty-pattern
-export const test = base.extend({ baseURL: async ({}, use) => use(stack.appUrl) });
+export const test = base.extend({ baseURL: async ({}, provide) => provide(stack.appUrl) });
 export { expect };
 
 let counter = 0;

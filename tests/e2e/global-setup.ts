@@ -5,7 +5,6 @@
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import type { FullConfig } from "@playwright/test";
 import { freePort, secret, spawnService } from "../../scripts/stack.mjs";
 import { startBackend } from "../support/backend";
 
@@ -27,7 +26,7 @@ async function waitForOk(url: string, timeoutMs: number) {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
-export default async function globalSetup(_config: FullConfig) {
+export default async function globalSetup() {
   const appPort = await freePort();
   const appUrl = `http://127.0.0.1:${appPort}`;
   const backend = await startBackend(process.env.E2E_DB === "postgres" ? "postgres" : "sqlite", {
@@ -35,7 +34,7 @@ export default async function globalSetup(_config: FullConfig) {
     extraEnv: { ACCESS_TOKEN_TTL: `${ACCESS_TOKEN_TTL_SECONDS}s` },
   });
 
-  const appEnv = {
+  const appEnv: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",

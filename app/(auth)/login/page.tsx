@@ -1,0 +1,56 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { firstParam } from "@/app/(auth)/search-params";
+import type { SearchParams } from "@/app/(auth)/search-params";
+import { AuthCard, FooterLink } from "@/components/auth-card";
+import { AuthForm } from "@/components/auth-form";
+import { Notice } from "@/components/notice";
+import { loginErrorMessage } from "@/lib/auth/login-errors";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+function noticeFor(params: SearchParams): ReactNode {
+  const error = loginErrorMessage(firstParam(params.error));
+  if (error) {
+    return (
+      <Notice tone="error" role="alert">
+        {error}
+      </Notice>
+    );
+  }
+  const success =
+    firstParam(params.reset) === "1"
+      ? "Your password was changed. Sign in with your new password."
+      : firstParam(params.verified) === "1"
+        ? "Your email is confirmed. Sign in to get started."
+        : firstParam(params.signedOut) === "1"
+          ? "You've been signed out."
+          : null;
+  return success ? (
+    <Notice tone="success" role="status">
+      {success}
+    </Notice>
+  ) : null;
+}
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const params = await searchParams;
+  return (
+    <AuthCard
+      title="Sign in"
+      subtitle="Welcome back. Enter your email and password to continue."
+      notice={noticeFor(params)}
+      footer={
+        <>
+          <FooterLink href="/forgot-password">Forgot your password?</FooterLink>
+          <FooterLink prompt="New here?" href="/register">
+            Create an account
+          </FooterLink>
+        </>
+      }
+    >
+      {/* The form re-checks this value before using it: it arrives straight from the address bar. */}
+      <AuthForm variant="login" callbackUrl={firstParam(params.callbackUrl)} />
+    </AuthCard>
+  );
+}

@@ -1,0 +1,55 @@
+import { clientAddress } from "@/lib/auth/client-address";
+import { registerCustomer } from "@/lib/auth/register";
+import { throttleRegister } from "@/lib/auth/throttle";
+import { getEnv } from "@/lib/env";
+import { readJson } from "@/lib/http/read-json";
+import {
+  internalError,
+  invalidFields,
+  jsonResult,
+  serviceUnavailable,
+  tooManyRequests,
+} from "@/lib/http/responses";
+import { rejectCrossSite } from "@/lib/http/same-origin";
+import { registerSchema } from "@/lib/validations/auth";
+
+const REGISTERED_MESSAGE =
+  "Check your inbox: we've sent a link to confirm your email address. If you already have an account, sign in instead.";
+
+export async function POST(request: Request): Promise<Response> {
+  const refused = rejectCrossSite(request);
+  if (refused) return refused;
+  const body = await readJson(request);
+  if (!body.ok) return body.response;
+
+  // Strict schema: role, status, policies or any other extra field fails here and never reaches Directus.
+  const parsed = registerSchema(getEnv().PASSWORD_MIN_LENGTH).safeParse(body.value);
+  if (!parsed.success) return invalidFields(parsed.error);
+
+  const verdict = await throttleRegister(parsed.data.email, clientAddress(request.headers));
+  if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
+
+  const outcome = await registerCustomer(parsed.data);
+  switch (outcome.kind) {
+    case "accepted":
+      return jsonResult({ ok: true, message: REGISTERED_MESSAGE }, 201);
+    case "weak_password":
+      return jsonResult(
+        {
+          ok: false,
+          message: "Check the highlighted fields.",
+          fieldErrors: { password: ["This password is too easy to guess. Choose a longer or less common one."] },
+        },
+        422,
+      );
+    case "not_allowed":
+      return jsonResult(
+        { ok: false, message: "We can't create an account for this email address. Contact support if you need one." },
+        403,
+      );
+    case "unavailable":
+      return serviceUnavailable();
+    case "failed":
+      return internalError();
+  }
+}

@@ -1,0 +1,42 @@
+import { clientAddress } from "@/lib/auth/client-address";
+import { resetPassword } from "@/lib/auth/password-reset";
+import { throttleResetPassword } from "@/lib/auth/throttle";
+import { getEnv } from "@/lib/env";
+import { readJson } from "@/lib/http/read-json";
+import { invalidFields, jsonResult, serviceUnavailable, tooManyRequests } from "@/lib/http/responses";
+import { rejectCrossSite } from "@/lib/http/same-origin";
+import { resetPasswordSchema } from "@/lib/validations/auth";
+
+export async function POST(request: Request): Promise<Response> {
+  const refused = rejectCrossSite(request);
+  if (refused) return refused;
+  const body = await readJson(request);
+  if (!body.ok) return body.response;
+
+  const parsed = resetPasswordSchema(getEnv().PASSWORD_MIN_LENGTH).safeParse(body.value);
+  if (!parsed.success) return invalidFields(parsed.error);
+
+  const verdict = await throttleResetPassword(clientAddress(request.headers));
+  if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
+
+  switch (await resetPassword(parsed.data.token, parsed.data.password)) {
+    case "ok":
+      return jsonResult({ ok: true, message: "Your password was changed. Sign in with your new password." }, 200);
+    case "invalid_token":
+      return jsonResult(
+        { ok: false, message: "This reset link is invalid or has expired. Request a new link to try again." },
+        400,
+      );
+    case "weak_password":
+      return jsonResult(
+        {
+          ok: false,
+          message: "Check the highlighted fields.",
+          fieldErrors: { password: ["This password is too easy to guess. Choose a longer or less common one."] },
+        },
+        422,
+      );
+    case "unavailable":
+      return serviceUnavailable();
+  }
+}

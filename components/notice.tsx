@@ -1,0 +1,74 @@
+import type { ReactNode } from "react";
+
+export type NoticeTone = "success" | "error" | "info";
+
+const toneClasses: Record<NoticeTone, string> = {
+  success: "border-emerald-200 bg-emerald-50 text-emerald-900",
+  error: "border-red-200 bg-red-50 text-red-900",
+  info: "border-zinc-200 bg-zinc-50 text-zinc-800",
+};
+
+const iconClasses: Record<NoticeTone, string> = {
+  success: "text-emerald-600",
+  error: "text-red-600",
+  info: "text-zinc-500",
+};
+
+/**
+ * A short message box. `role` is left to the caller: "alert" for an error that just happened,
+ * "status" for a notice that is part of the page when it loads.
+ */
+export function Notice({
+  tone,
+  role,
+  children,
+}: {
+  tone: NoticeTone;
+  role?: "alert" | "status";
+  children: ReactNode;
+}) {
+  return (
+    <div
+      role={role}
+      className={`flex gap-2.5 rounded-lg border px-3 py-2.5 text-sm/5 ${toneClasses[tone]}`}
+    >
+      <NoticeIcon tone={tone} />
+      <div className="min-w-0 flex-1">{children}</div>
+    </div>
+  );
+}
+
+function NoticeIcon({ tone }: { tone: NoticeTone }) {
+  const className = `mt-px size-4 shrink-0 ${iconClasses[tone]}`;
+  if (tone === "success") {
+    return (
+      <svg aria-hidden="true" viewBox="0 0 16 16" fill="currentColor" className={className}>
+        <path
+          fillRule="evenodd"
+          d="M8 15A7 7 0 1 0 8 1a7 7 0 0 0 0 14Zm3.36-8.73a.75.75 0 0 0-1.22-.87L7.2 9.52 5.78 8.1a.75.75 0 1 0-1.06 1.06l2.04 2.04a.75.75 0 0 0 1.14-.09l3.46-4.84Z"
+          clipRule="evenodd"
+        />
+      </svg>
+    );
+  }
+  if (tone === "error") {
+    return (
+      <svg aria-hidden="true" viewBox="0 0 16 16" fill="currentColor" className={className}>
+        <path
+          fillRule="evenodd"
+          d="M8 15A7 7 0 1 0 8 1a7 7 0 0 0 0 14ZM8 4a.75.75 0 0 1 .75.75v3.5a.75.75 0 0 1-1.5 0v-3.5A.75.75 0 0 1 8 4Zm0 8a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z"
+          clipRule="evenodd"
+        />
+      </svg>
+    );
+  }
+  return (
+    <svg aria-hidden="true" viewBox="0 0 16 16" fill="currentColor" className={className}>
+      <path
+        fillRule="evenodd"
+        d="M15 8A7 7 0 1 1 1 8a7 7 0 0 1 14 0ZM9 5a1 1 0 1 1-2 0 1 1 0 0 1 2 0ZM6.75 8a.75.75 0 0 0 0 1.5h.5v1.75a.75.75 0 0 0 1.5 0v-2.5A.75.75 0 0 0 8 8H6.75Z"
+        clipRule="evenodd"
+      />
+    </svg>
+  );
+}

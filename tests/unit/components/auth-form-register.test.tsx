@@ -1,0 +1,225 @@
+// @vitest-environment jsdom
+import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { http, HttpResponse } from "msw";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { AuthForm } from "@/components/auth-form";
+import { NETWORK_ERROR_MESSAGE, UNAVAILABLE_MESSAGE } from "@/components/form-request";
+import { deferred, setupMswServer } from "./helpers";
+
+vi.mock("next-auth/react", () => ({ signIn: vi.fn() }));
+vi.mock("@/lib/auth/login-errors", () => ({ loginErrorMessage: () => null }));
+
+const server = setupMswServer();
+afterEach(cleanup);
+
+const MIN = 12;
+const customer = {
+  first: "Ada",
+  last: "Lovelace",
+  email: "ada@example.com",
+  password: "correct horse battery",
+};
+
+async function fill(values: Partial<typeof customer> = customer) {
+  const user = userEvent.setup();
+  if (values.first) await user.type(screen.getByLabelText("First name"), values.first);
+  if (values.last) await user.type(screen.getByLabelText("Last name"), values.last);
+  if (values.email) await user.type(screen.getByLabelText("Email"), values.email);
+  if (values.password) await user.type(screen.getByLabelText("Password"), values.password);
+  return user;
+}
+
+function submit(user: ReturnType<typeof userEvent.setup>) {
+  return user.click(screen.getByRole("button", { name: "Create account" }));
+}
+
+describe("AuthForm variant register", () => {
+  it("labels every field with the autofill tokens password managers expect", () => {
+    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    expect(screen.getByLabelText("First name")).toHaveAttribute("autocomplete", "given-name");
+    expect(screen.getByLabelText("Last name")).toHaveAttribute("autocomplete", "family-name");
+    expect(screen.getByLabelText("Email")).toHaveAttribute("autocomplete", "email");
+    const password = screen.getByLabelText("Password");
+    expect(password).toHaveAttribute("autocomplete", "new-password");
+    expect(password).toHaveAccessibleDescription(
+      `At least ${MIN} characters. Spaces and any characters are fine; a few random words work well.`,
+    );
+  });
+
+  it("builds the password rule from the configured minimum and sends nothing while it is broken", async () => {
+    let requests = 0;
+    server.use(
+      http.post("/api/auth/register", () => {
+        requests += 1;
+        return HttpResponse.json({ ok: true }, { status: 201 });
+      }),
+    );
+    render(<AuthForm variant="register" passwordMinLength={16} />);
+    const user = await fill({ ...customer, password: "fifteen chars!!" });
+    await submit(user);
+
+    const password = screen.getByLabelText("Password");
+    expect(password).toHaveAttribute("aria-invalid", "true");
+    // The hint stays and the error is added to the description.
+    expect(password).toHaveAccessibleDescription(
+      /At least 16 characters\..*Use at least 16 characters\./,
+    );
+    expect(password).toHaveFocus();
+    // A client-side rejection does not throw away what was typed.
+    expect(password).toHaveValue("fifteen chars!!");
+    expect(requests).toBe(0);
+  });
+
+  it("flags every invalid field at once and focuses the first", async () => {
+    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    const user = userEvent.setup();
+    await submit(user);
+    expect(screen.getByLabelText("First name")).toHaveAccessibleDescription(
+      "Enter your first name.",
+    );
+    expect(screen.getByLabelText("Last name")).toHaveAccessibleDescription("Enter your last name.");
+    expect(screen.getByLabelText("Email")).toHaveAccessibleDescription("Enter your email address.");
+    expect(screen.getByLabelText("Password")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByLabelText("First name")).toHaveFocus();
+  });
+
+  it("posts the normalised values as JSON and replaces the form with a check-your-inbox panel", async () => {
+    let received: unknown;
+    let contentType: string | null = null;
+    server.use(
+      http.post("/api/auth/register", async ({ request }) => {
+        contentType = request.headers.get("content-type");
+        received = await request.json();
+        return HttpResponse.json({ ok: true, message: "Check your inbox." }, { status: 201 });
+      }),
+    );
+    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    const user = await fill({ ...customer, first: "  Ada ", email: " ADA@example.com" });
+    await submit(user);
+
+    const heading = await screen.findByRole("heading", { name: "Check your inbox" });
+    expect(heading).toHaveFocus();
+    expect(screen.getByText("ada@example.com")).toBeInTheDocument();
+    expect(screen.queryByRole("form")).not.toBeInTheDocument();
+    expect(screen.queryByLabelText("Password")).not.toBeInTheDocument();
+    expect(contentType).toBe("application/json");
+    expect(received).toEqual({
+      first_name: "Ada",
+      last_name: "Lovelace",
+      email: "ada@example.com",
+      password: customer.password,
+    });
+  });
+
+  it("shows a pending state until the server answers", async () => {
+    const answer = deferred<Response>();
+    server.use(http.post("/api/auth/register", () => answer.promise));
+    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    const user = await fill();
+    await submit(user);
+
+    const button = await screen.findByRole("button", { name: "Creating account…" });
+    expect(button).toBeDisabled();
+    expect(button).toHaveAttribute("aria-busy", "true");
+    expect(screen.getByRole("form", { name: "Create account" })).toHaveAttribute(
+      "aria-busy",
+      "true",
+    );
+
+    answer.resolve(HttpResponse.json({ ok: true }, { status: 201 }));
+    expect(await screen.findByRole("heading", { name: "Check your inbox" })).toBeInTheDocument();
+  });
+
+  it("shows the server's field errors and message, keeps the names and clears the password", async () => {
+    server.use(
+      http.post("/api/auth/register", () =>
+        HttpResponse.json(
+          {
+            ok: false,
+            message: "Check the highlighted fields.",
+            fieldErrors: {
+              email: ["That email address can't be used."],
+              password: ["Choose a less common password."],
+            },
+          },
+          { status: 422 },
+        ),
+      ),
+    );
+    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    const user = await fill();
+    await submit(user);
+
+    expect(await screen.findByRole("alert")).toHaveTextContent("Check the highlighted fields.");
+    const email = screen.getByLabelText("Email");
+    expect(email).toHaveAttribute("aria-invalid", "true");
+    expect(email).toHaveAccessibleDescription("That email address can't be used.");
+    expect(email).toHaveFocus();
+    const password = screen.getByLabelText("Password");
+    expect(password).toHaveAccessibleDescription(/Choose a less common password\./);
+    expect(password).toHaveValue("");
+    expect(screen.getByLabelText("First name")).toHaveValue("Ada");
+    expect(screen.getByLabelText("Last name")).toHaveValue("Lovelace");
+    expect(email).toHaveValue("ada@example.com");
+
+    // Editing a field clears the server's complaint about it.
+    await user.type(email, "m");
+    expect(email).toHaveAttribute("aria-invalid", "false");
+  });
+
+  it("shows the rate-limit message the server sends", async () => {
+    server.use(
+      http.post("/api/auth/register", () =>
+        HttpResponse.json(
+          { ok: false, message: "Too many attempts. Try again in 10 minutes." },
+          { status: 429, headers: { "Retry-After": "600" } },
+        ),
+      ),
+    );
+    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    await submit(await fill());
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Too many attempts. Try again in 10 minutes.",
+    );
+    expect(screen.getByLabelText("Password")).toHaveValue("");
+  });
+
+  it("writes its own rate-limit message from Retry-After when the body is not ours", async () => {
+    server.use(
+      http.post(
+        "/api/auth/register",
+        () =>
+          new HttpResponse("<html>Too Many Requests</html>", {
+            status: 429,
+            headers: { "Content-Type": "text/html", "Retry-After": "300" },
+          }),
+      ),
+    );
+    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    await submit(await fill());
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Too many attempts. Try again in about 5 minutes.",
+    );
+  });
+
+  it("says the service is temporarily unavailable on a 503 without a body", async () => {
+    server.use(http.post("/api/auth/register", () => new HttpResponse(null, { status: 503 })));
+    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    await submit(await fill());
+    expect(await screen.findByRole("alert")).toHaveTextContent(UNAVAILABLE_MESSAGE);
+  });
+
+  it("says the server could not be reached when the request fails", async () => {
+    server.use(http.post("/api/auth/register", () => HttpResponse.error()));
+    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    await submit(await fill());
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent(NETWORK_ERROR_MESSAGE);
+    expect(within(alert).queryByRole("link")).not.toBeInTheDocument();
+    expect(screen.getByLabelText("Password")).toHaveValue("");
+    await waitFor(() =>
+      expect(screen.getByRole("button", { name: "Create account" })).toBeEnabled(),
+    );
+  });
+});
