@@ -18,9 +18,21 @@ const envSchema = z.object({
   DIRECTUS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
   /** Lifetime of a session; keep it equal to Directus REFRESH_TOKEN_TTL so a session never outlives its refresh token. */
-  SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(7 * 24 * 60 * 60),
+  SESSION_MAX_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(7 * 24 * 60 * 60),
   /** Optional: share rate limits and the refresh single-flight between several Next instances. */
   REDIS_URL: z.url().optional(),
+  /**
+   * Set to true when a reverse proxy in front of Next appends to or overwrites X-Forwarded-For: its
+   * rightmost entry, the client as that proxy saw it, keys the per-address rate limits. Left false
+   * (Next exposed directly), the key is the X-Forwarded-For that Next fills from the socket, which a
+   * client can pre-empt by sending its own: per-address limits are then best effort, per-account
+   * limits are not affected. See lib/auth/client-address.ts.
+   */
+  TRUST_PROXY: z.stringbool().default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -36,4 +48,9 @@ export function getEnv(): Env {
   }
   cached = parsed.data;
   return cached;
+}
+
+/** Tests change process.env between cases; production never re-reads it. */
+export function resetEnvCacheForTests(): void {
+  cached = undefined;
 }

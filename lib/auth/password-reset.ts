@@ -1,0 +1,61 @@
+import "server-only";
+import { passwordRequest, passwordReset } from "@directus/sdk";
+import { publicClient } from "@/lib/directus/client";
+import {
+  classifyDirectusError,
+  describeFailure,
+  type DirectusFailure,
+} from "@/lib/directus/errors";
+import { getEnv } from "@/lib/env";
+
+export type PasswordResetRequestOutcome = "sent" | "unavailable";
+export type ResetPasswordOutcome = "ok" | "invalid_token" | "weak_password" | "unavailable";
+
+function logFailure(flow: string, failure: DirectusFailure): void {
+  const log = failure.outcome === "unavailable" ? console.warn : console.error;
+  log(`${flow}: Directus call failed: ${describeFailure(failure)}`);
+}
+
+/**
+ * Asks Directus to mail a reset link. Directus answers 204 for known and unknown emails alike, and so
+ * does this ("sent"). Anything else means no mail can go out for anyone (Directus down, or the reset URL
+ * missing from PASSWORD_RESET_URL_ALLOW_LIST), which is no secret about any one account.
+ */
+export async function requestPasswordReset(email: string): Promise<PasswordResetRequestOutcome> {
+  const resetUrl = new URL("/reset-password", getEnv().NEXTAUTH_URL).toString();
+  try {
+    await publicClient().request(passwordRequest(email, resetUrl));
+    return "sent";
+  } catch (error) {
+    logFailure("forgot-password", classifyDirectusError(error));
+    return "unavailable";
+  }
+}
+
+/**
+ * Sets a new password with a reset token. Tokens are single-use and die with any password change:
+ * Directus answers 401/403 for a used, expired or forged one.
+ */
+export async function resetPassword(
+  token: string,
+  password: string,
+): Promise<ResetPasswordOutcome> {
+  try {
+    await publicClient().request(passwordReset(token, password));
+    return "ok";
+  } catch (error) {
+    const failure = classifyDirectusError(error);
+    switch (failure.outcome) {
+      case "invalid_token":
+      case "invalid_credentials":
+      case "forbidden":
+        return "invalid_token";
+      // Directus's own password policy (Settings → Security), stricter than ours.
+      case "invalid_input":
+        return failure.code === "FAILED_VALIDATION" ? "weak_password" : "invalid_token";
+      default:
+        logFailure("reset-password", failure);
+        return "unavailable";
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import "server-only";
+import { createDirectus, rest, staticToken } from "@directus/sdk";
+import { getEnv } from "@/lib/env";
+import { DirectusHttpError, DirectusUnreachableError } from "./errors";
+
+/**
+ * Directus clients for the Next server. Only `rest()` commands: the SDK's `authentication()` starts an
+ * auto-refresh timer per login, which a long-lived server process would leak. Tokens are passed to each
+ * command explicitly and stored in the encrypted next-auth cookie, never in these clients.
+ */
+
+function isJson(response: Response): boolean {
+  const type = response.headers.get("content-type")?.toLowerCase() ?? "";
+  return type.startsWith("application/json");
+}
+
+/**
+ * Every call is bounded: a hung Directus must turn into "temporarily unavailable", not a hung page.
+ * Errors without a Directus JSON body (proxy 502 pages, empty 503s) become a DirectusHttpError, because
+ * the SDK would otherwise hand an unreadable error Response back as if it were a successful result.
+ */
+function boundedFetch(timeoutMs: number): typeof fetch {
+  return async (input, init) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      // Resolved at call time so test doubles that patch globalThis.fetch are honoured.
+      response = await globalThis.fetch(input, { ...init, signal, cache: "no-store" });
+    } catch (cause) {
+      throw new DirectusUnreachableError("Directus did not answer", { cause });
+    }
+    const isRedirect = response.status >= 300 && response.status < 400;
+    if (!response.ok && !isRedirect && (response.status >= 500 || !isJson(response))) {
+      // Not awaited: some stream sources only settle a cancel once fully read.
+      void response.body?.cancel().catch(() => {});
+      throw new DirectusHttpError(response.status);
+    }
+    return response;
+  };
+}
+
+function baseClient() {
+  const env = getEnv();
+  return createDirectus(env.DIRECTUS_URL, {
+    globals: { fetch: boundedFetch(env.DIRECTUS_TIMEOUT_MS) },
+  });
+}
+
+/** No credentials: registration, email verification, login, refresh, logout and password reset. */
+export function publicClient() {
+  return baseClient().with(rest());
+}
+
+/**
+ * The provisioned service user's static token: reads profiles. Callers always scope reads to the id
+ * in the session, since this token can read every user.
+ */
+export function serviceClient() {
+  return baseClient().with(staticToken(getEnv().DIRECTUS_SERVICE_TOKEN)).with(rest());
+}

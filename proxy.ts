@@ -1,0 +1,131 @@
+import { decode, encode, type JWT } from "next-auth/jwt";
+import { NextResponse, type NextRequest } from "next/server";
+import { refreshSession } from "@/lib/auth/refresh";
+import {
+  readSessionCookie,
+  sessionCookieName,
+  sessionCookieNames,
+  sessionCookieOptions,
+} from "@/lib/auth/session-cookie";
+import { getEnv } from "@/lib/env";
+
+/**
+ * Runs before pages: keeps signed-out visitors off protected pages, sends signed-in ones away from the
+ * sign-in pages, and refreshes the Directus access token. It lives here because the proxy can write
+ * cookies for the browser and, through the forwarded request, for the server components rendering
+ * this very request; a server component could do neither.
+ */
+
+function isProtected(pathname: string): boolean {
+  return pathname === "/" || pathname === "/account" || pathname.startsWith("/account/");
+}
+
+function isSignInPage(pathname: string): boolean {
+  return pathname === "/login" || pathname === "/register";
+}
+
+type SessionState =
+  | { kind: "none"; unreadableCookie: boolean }
+  | { kind: "ended" }
+  | { kind: "active"; refreshed?: JWT };
+
+async function sessionState(req: NextRequest): Promise<SessionState> {
+  const raw = readSessionCookie(req.cookies);
+  if (!raw) return { kind: "none", unreadableCookie: false };
+  let token: JWT | null;
+  try {
+    token = await decode({ token: raw, secret: getEnv().NEXTAUTH_SECRET });
+  } catch {
+    // Expired session, rotated NEXTAUTH_SECRET or a tampered cookie.
+    token = null;
+  }
+  if (!token) return { kind: "none", unreadableCookie: true };
+
+  const outcome = await refreshSession(token);
+  switch (outcome.status) {
+    case "refreshed":
+      return { kind: "active", refreshed: outcome.token };
+    case "ended":
+      return { kind: "ended" };
+    case "still-valid":
+    case "unavailable":
+      // Directus being down is no reason to sign anyone out; the next request tries again.
+      return { kind: "active" };
+  }
+}
+
+/** What to do with the session cookie; `existing` lists the names (chunks included) the browser sent. */
+type CookieChange = { existing: string[] } & ({ set: string } | { clear: true });
+
+/** The browser's copy. Deleting a __Secure- cookie needs the same Secure/Path attributes as setting it. */
+function applyCookie(res: NextResponse, change: CookieChange | null): NextResponse {
+  if (!change) return res;
+  const name = sessionCookieName();
+  const options = sessionCookieOptions();
+  // Chunks (`name.0`…) of an older, larger cookie must not be read back together with the new one.
+  for (const stale of change.existing) {
+    if ("set" in change && stale === name) continue;
+    res.cookies.set(stale, "", { ...options, maxAge: 0 });
+  }
+  if ("set" in change) res.cookies.set(name, change.set, options);
+  return res;
+}
+
+/** The copy that server components rendering this same request will read. */
+function forwardRequestCookie(req: NextRequest, change: CookieChange | null): void {
+  if (!change) return;
+  for (const stale of change.existing) req.cookies.delete(stale);
+  if ("set" in change) req.cookies.set(sessionCookieName(), change.set);
+}
+
+function loginUrl(req: NextRequest, params: Record<string, string>): URL {
+  const url = new URL("/login", req.url);
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  return url;
+}
+
+export default async function proxy(req: NextRequest): Promise<NextResponse> {
+  const { pathname, search } = req.nextUrl;
+  const state = await sessionState(req);
+
+  const existing = sessionCookieNames(req.cookies);
+  let change: CookieChange | null = null;
+  if (state.kind === "active" && state.refreshed) {
+    const value = await encode({
+      token: state.refreshed,
+      secret: getEnv().NEXTAUTH_SECRET,
+      maxAge: getEnv().SESSION_MAX_AGE_SECONDS,
+    });
+    change = { existing, set: value };
+  } else if (state.kind === "ended" || (state.kind === "none" && state.unreadableCookie)) {
+    change = { existing, clear: true };
+  }
+
+  const callbackUrl = `${pathname}${search}`;
+  if (isProtected(pathname) && state.kind === "ended") {
+    return applyCookie(
+      NextResponse.redirect(loginUrl(req, { error: "SessionExpired", callbackUrl })),
+      change,
+    );
+  }
+  if (isProtected(pathname) && state.kind === "none") {
+    return applyCookie(NextResponse.redirect(loginUrl(req, { callbackUrl })), change);
+  }
+  // With `?error=` the page is explaining why a session ended (see lib/auth/session.ts): let it render.
+  if (isSignInPage(pathname) && state.kind === "active" && !req.nextUrl.searchParams.has("error")) {
+    return applyCookie(NextResponse.redirect(new URL("/account", req.url)), change);
+  }
+
+  forwardRequestCookie(req, change);
+  const res = NextResponse.next({ request: { headers: req.headers } });
+  return applyCookie(res, change);
+}
+
+export const config = {
+  matcher: [
+    // Everything but next-auth's own endpoints, our JSON auth endpoints and static files…
+    "/((?!api/auth/|_next/static/|_next/image|favicon\\.ico|.*\\.[A-Za-z0-9]+$).*)",
+    // …except the session endpoint: it re-issues the cookie, so it must see refreshed tokens first.
+    "/api/auth/session",
+  ],
+};

@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { POST as forgot } from "@/app/api/auth/forgot-password/route";
+import { POST as reset } from "@/app/api/auth/reset-password/route";
+import {
+  DIRECTUS,
+  HttpResponse,
+  directusError,
+  http,
+  jsonRequest,
+  server,
+  setupServerTests,
+} from "./support";
+
+setupServerTests();
+
+async function read(response: Response) {
+  const text = await response.text();
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    text,
+    json: JSON.parse(text) as Record<string, unknown>,
+  };
+}
+
+describe("POST /api/auth/forgot-password", () => {
+  function directusRequests(
+    answer: () => Response = () => new HttpResponse(null, { status: 204 }),
+  ) {
+    const bodies: unknown[] = [];
+    server.use(
+      http.post(`${DIRECTUS}/auth/password/request`, async ({ request }) => {
+        bodies.push(await request.json());
+        return answer();
+      }),
+    );
+    return bodies;
+  }
+  const call = (body: unknown, headers: Record<string, string> = {}) =>
+    forgot(jsonRequest("/api/auth/forgot-password", body, headers)).then(read);
+
+  it("202 with the same message for known and unknown emails, and our reset URL", async () => {
+    const bodies = directusRequests();
+    const known = await call({ email: "Known@Example.com" });
+    const unknown = await call({ email: "nobody@example.com" });
+    expect(known.status).toBe(202);
+    expect(unknown.text).toBe(known.text);
+    expect(known.json.message).toMatch(/if an account exists/i);
+    expect(bodies[0]).toEqual({
+      email: "known@example.com",
+      reset_url: "http://localhost:3000/reset-password",
+    });
+  });
+
+  it("422 for an invalid email; 415, 400 and 403 like every JSON route", async () => {
+    directusRequests();
+    expect((await call({ email: "nope" })).status).toBe(422);
+    expect((await call({ email: "a@example.com", role: "admin" })).status).toBe(422);
+    expect((await call("{", {})).status).toBe(400);
+    expect((await call({ email: "a@example.com" }, { "content-type": "text/plain" })).status).toBe(
+      415,
+    );
+    expect(
+      (await call({ email: "a@example.com" }, { "sec-fetch-site": "cross-site" })).status,
+    ).toBe(403);
+  });
+
+  it("429 after three requests for one email, whether or not it has an account", async () => {
+    const bodies = directusRequests();
+    for (let i = 0; i < 3; i++) expect((await call({ email: "a@example.com" })).status).toBe(202);
+    const throttled = await call({ email: "a@example.com" });
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.retryAfter)).toBeGreaterThan(0);
+    expect(bodies).toHaveLength(3);
+  });
+
+  it("503 when Directus is unreachable or cannot send", async () => {
+    server.use(http.post(`${DIRECTUS}/auth/password/request`, () => HttpResponse.error()));
+    expect((await call({ email: "a@example.com" })).status).toBe(503);
+    directusRequests(() =>
+      directusError(400, "INVALID_PAYLOAD", 'URL "x" can\'t be used to reset passwords'),
+    );
+    const misconfigured = await call({ email: "b@example.com" });
+    expect(misconfigured.status).toBe(503);
+    expect(misconfigured.text).not.toMatch(/can't be used|INVALID_PAYLOAD/);
+  });
+});
+
+describe("POST /api/auth/reset-password", () => {
+  const valid = { token: "reset-token", password: "a brand new passphrase" };
+  const call = (body: unknown, headers: Record<string, string> = {}) =>
+    reset(jsonRequest("/api/auth/reset-password", body, headers)).then(read);
+
+  it("200 and forwards token and password", async () => {
+    const bodies: unknown[] = [];
+    server.use(
+      http.post(`${DIRECTUS}/auth/password/reset`, async ({ request }) => {
+        bodies.push(await request.json());
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    const result = await call(valid);
+    expect(result.status).toBe(200);
+    expect(result.json.ok).toBe(true);
+    expect(bodies).toEqual([valid]);
+  });
+
+  it.each([
+    [403, "FORBIDDEN"],
+    [403, "INVALID_TOKEN"],
+    [401, "TOKEN_EXPIRED"],
+  ])("400 'invalid or has expired' when Directus answers %i %s", async (status, code) => {
+    server.use(http.post(`${DIRECTUS}/auth/password/reset`, () => directusError(status, code)));
+    const result = await call(valid);
+    expect(result.status).toBe(400);
+    expect(result.json).toEqual({
+      ok: false,
+      message: expect.stringMatching(/invalid or has expired/i),
+    });
+  });
+
+  it("422 for a weak password, ours or Directus's", async () => {
+    expect((await call({ ...valid, password: "short" })).status).toBe(422);
+    server.use(
+      http.post(`${DIRECTUS}/auth/password/reset`, () =>
+        directusError(400, "FAILED_VALIDATION", "bad format", { field: "password" }),
+      ),
+    );
+    const result = await call(valid);
+    expect(result.status).toBe(422);
+    expect(result.json.fieldErrors).toEqual({ password: [expect.any(String)] });
+  });
+
+  it("503 when Directus is unreachable", async () => {
+    server.use(http.post(`${DIRECTUS}/auth/password/reset`, () => HttpResponse.error()));
+    expect((await call(valid)).status).toBe(503);
+  });
+
+  it("403 for a cross-site request", async () => {
+    expect((await call(valid, { origin: "https://evil.example" })).status).toBe(403);
+  });
+});

@@ -1,0 +1,191 @@
+import { decode, encode, type JWT } from "next-auth/jwt";
+import { NextRequest } from "next/server";
+import { describe, expect, it, vi } from "vitest";
+import proxy, { config } from "@/proxy";
+import {
+  APP,
+  DIRECTUS,
+  HttpResponse,
+  TEST_ENV,
+  authAnswer,
+  directusError,
+  fakeAccessToken,
+  http,
+  server,
+  setupServerTests,
+} from "./support";
+
+setupServerTests();
+
+const COOKIE = "next-auth.session-token";
+
+function sessionToken({ expiresInMs = 600_000, refreshToken = "refresh-1" } = {}): JWT {
+  // Access tokens live 15 minutes; this one has `expiresInMs` left.
+  const expires = Date.now() + expiresInMs;
+  const iat = Math.floor((expires - 900_000) / 1000);
+  return {
+    sub: "user-1",
+    accessToken: fakeAccessToken({ id: "user-1", iat, exp: iat + 900 }),
+    accessTokenExpires: expires,
+    refreshToken,
+  };
+}
+
+async function cookieFor(token: JWT): Promise<string> {
+  return encode({ token, secret: TEST_ENV.NEXTAUTH_SECRET, maxAge: 3600 });
+}
+
+async function visit(path: string, cookie?: string) {
+  const headers = cookie ? { cookie: `${COOKIE}=${cookie}; theme=dark` } : undefined;
+  const response = await proxy(new NextRequest(`${APP}${path}`, { headers }));
+  return {
+    status: response.status,
+    location: response.headers.get("location"),
+    setCookie: response.headers.getSetCookie(),
+    // What server components rendering this request will see as their Cookie header.
+    forwardedCookies: response.headers.get("x-middleware-request-cookie"),
+    passedThrough: response.headers.get("x-middleware-next") === "1",
+  };
+}
+
+function directusRefresh(answer: () => Response) {
+  let calls = 0;
+  server.use(
+    http.post(`${DIRECTUS}/auth/refresh`, () => {
+      calls += 1;
+      return answer();
+    }),
+  );
+  return () => calls;
+}
+
+describe("proxy: who may see which page", () => {
+  it.each(["/account", "/account/settings", "/"])(
+    "sends a visitor without a session from %s to /login",
+    async (path) => {
+      const result = await visit(`${path}?tab=1`);
+      expect(result.status).toBe(307);
+      const location = new URL(result.location ?? "");
+      expect(location.pathname).toBe("/login");
+      expect(location.searchParams.get("callbackUrl")).toBe(`${path}?tab=1`);
+    },
+  );
+
+  it("lets a visitor without a session see the sign-in pages", async () => {
+    for (const path of ["/login", "/register", "/forgot-password"])
+      expect((await visit(path)).passedThrough).toBe(true);
+  });
+
+  it("sends a signed-in customer from /login and /register to /account", async () => {
+    const cookie = await cookieFor(sessionToken());
+    for (const path of ["/login", "/register"]) {
+      const result = await visit(path, cookie);
+      expect(result.status).toBe(307);
+      expect(new URL(result.location ?? "").pathname).toBe("/account");
+    }
+  });
+
+  it("lets /login?error=… render even with a session, so it can say why the session ended", async () => {
+    const cookie = await cookieFor(sessionToken());
+    expect((await visit("/login?error=SessionExpired", cookie)).passedThrough).toBe(true);
+  });
+
+  it("lets a signed-in customer through to /account without touching the cookie", async () => {
+    const calls = directusRefresh(() => HttpResponse.error());
+    const result = await visit("/account", await cookieFor(sessionToken()));
+    expect(result.passedThrough).toBe(true);
+    expect(result.setCookie).toEqual([]);
+    expect(calls()).toBe(0);
+  });
+
+  it("treats an unreadable cookie as no session and clears it", async () => {
+    const result = await visit("/account", "garbage");
+    expect(new URL(result.location ?? "").pathname).toBe("/login");
+    expect(result.setCookie.join("\n")).toMatch(new RegExp(`^${COOKIE}=;.*Max-Age=0`, "m"));
+  });
+
+  it("matches pages and the session endpoint, not next-auth's other endpoints or static files", () => {
+    const matches = (path: string) =>
+      config.matcher.some((pattern) =>
+        new RegExp(`^${pattern.replace("/:path*", "(/.*)?")}$`).test(path),
+      );
+    expect(matches("/account")).toBe(true);
+    expect(matches("/login")).toBe(true);
+    expect(matches("/api/auth/session")).toBe(true);
+    expect(matches("/api/auth/callback/credentials")).toBe(false);
+    expect(matches("/api/auth/register")).toBe(false);
+    expect(matches("/_next/static/chunks/app.js")).toBe(false);
+    expect(matches("/favicon.ico")).toBe(false);
+  });
+});
+
+describe("proxy: refreshing the session", () => {
+  it("refreshes an expiring token and hands the new cookie to the browser and to this request", async () => {
+    directusRefresh(() => HttpResponse.json(authAnswer({ refreshToken: "refresh-2" })));
+    const result = await visit("/account", await cookieFor(sessionToken({ expiresInMs: 1_000 })));
+    expect(result.passedThrough).toBe(true);
+
+    const setCookie = result.setCookie.find((c) => c.startsWith(`${COOKIE}=`)) ?? "";
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=lax/i);
+    expect(setCookie).toMatch(/Path=\//);
+    expect(setCookie).toMatch(/Max-Age=3600/);
+    expect(setCookie).not.toMatch(/Secure/i);
+    const value = setCookie.slice(COOKIE.length + 1).split(";")[0] ?? "";
+    const decoded = await decode({ token: value, secret: TEST_ENV.NEXTAUTH_SECRET });
+    expect(decoded).toMatchObject({ sub: "user-1", refreshToken: "refresh-2" });
+
+    expect(result.forwardedCookies).toContain(`${COOKIE}=${value}`);
+    expect(result.forwardedCookies).toContain("theme=dark");
+  });
+
+  it("uses the __Secure- cookie with the Secure attribute for an https app", async () => {
+    vi.stubEnv("NEXTAUTH_URL", "https://accounts.example.com");
+    const { resetEnvCacheForTests } = await import("@/lib/env");
+    resetEnvCacheForTests();
+    directusRefresh(() => HttpResponse.json(authAnswer({ refreshToken: "refresh-2" })));
+    const cookie = await cookieFor(sessionToken({ expiresInMs: 1_000 }));
+    const response = await proxy(
+      new NextRequest("https://accounts.example.com/account", {
+        headers: { cookie: `__Secure-${COOKIE}=${cookie}` },
+      }),
+    );
+    const setCookie = response.headers.getSetCookie().join("\n");
+    expect(setCookie).toMatch(new RegExp(`^__Secure-${COOKIE}=.+; .*Secure`, "m"));
+  });
+
+  it("ends the session when Directus refuses the refresh token: cookie cleared, sent to /login", async () => {
+    directusRefresh(() => directusError(401, "USER_SUSPENDED"));
+    const result = await visit("/account", await cookieFor(sessionToken({ expiresInMs: 1_000 })));
+    const location = new URL(result.location ?? "");
+    expect(location.pathname).toBe("/login");
+    expect(location.searchParams.get("error")).toBe("SessionExpired");
+    expect(result.setCookie.join("\n")).toMatch(new RegExp(`^${COOKIE}=;.*Max-Age=0`, "m"));
+  });
+
+  it("on a public page, an ended session just loses its cookie", async () => {
+    directusRefresh(() => directusError(401, "INVALID_CREDENTIALS"));
+    const result = await visit("/login", await cookieFor(sessionToken({ expiresInMs: 1_000 })));
+    expect(result.passedThrough).toBe(true);
+    expect(result.forwardedCookies ?? "").not.toContain(COOKIE);
+    expect(result.setCookie.join("\n")).toMatch(/Max-Age=0/);
+  });
+
+  it("keeps the session when Directus is unreachable", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    directusRefresh(() => HttpResponse.error());
+    const result = await visit("/account", await cookieFor(sessionToken({ expiresInMs: 1_000 })));
+    expect(result.passedThrough).toBe(true);
+    expect(result.setCookie).toEqual([]);
+  });
+
+  it("serves parallel page requests with one Directus refresh", async () => {
+    const calls = directusRefresh(() =>
+      HttpResponse.json(authAnswer({ refreshToken: "refresh-2" })),
+    );
+    const cookie = await cookieFor(sessionToken({ expiresInMs: 1_000 }));
+    const results = await Promise.all(Array.from({ length: 10 }, () => visit("/account", cookie)));
+    expect(calls()).toBe(1);
+    for (const result of results) expect(result.setCookie.join()).toContain(`${COOKIE}=`);
+  });
+});
