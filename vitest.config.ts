@@ -1,10 +1,10 @@
-import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const alias = {
-  "@": path.resolve(__dirname),
+  "@": fileURLToPath(new URL(".", import.meta.url)),
   // `server-only` throws outside React Server Components; tests import server modules directly.
-  "server-only": path.resolve(__dirname, "tests/support/empty-module.ts"),
+  "server-only": fileURLToPath(new URL("tests/support/empty-module.ts", import.meta.url)),
 };
 
 export default defineConfig({

@@ -57,6 +57,11 @@ export function directusEnv(o) {
     // Links in emails may only point at the app's own pages.
     USER_REGISTER_URL_ALLOW_LIST: `${appUrl}/verify-email`,
     PASSWORD_RESET_URL_ALLOW_LIST: `${appUrl}/reset-password`,
+    // Every customer reaches Directus through the Next server, so Directus sees one address for all
+    // of them: its default of 5 registrations a minute per address would be 5 a minute for the whole
+    // app. The app throttles per client and per account; this stays as a global backstop.
+    RATE_LIMITER_REGISTRATION_POINTS: "120",
+    RATE_LIMITER_REGISTRATION_DURATION: "60",
     TELEMETRY: "false",
     LOG_LEVEL: "warn",
     LOG_STYLE: "pretty",

@@ -5,11 +5,12 @@
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { freePort, secret, spawnService } from "../../scripts/stack.mjs";
 import { startBackend } from "../support/backend";
 
 import { ACCESS_TOKEN_TTL_SECONDS } from "./constants";
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 
 async function waitForOk(url: string, timeoutMs: number) {

@@ -6,9 +6,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const ROOT = path.resolve(__dirname, "../..");
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const hasCompose = spawnSync("docker-compose", ["version"], { encoding: "utf8" }).status === 0;
 if (!hasCompose) {
   if (process.env.CI) throw new Error("docker-compose is required on CI to validate docker-compose.yml");

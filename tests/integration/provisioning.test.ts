@@ -133,6 +133,18 @@ describe.each(lanes)("provisioning on %s", (lane) => {
     expect(link.searchParams.get("token")).toBeTruthy();
   });
 
+  it("does not cap registrations at Directus's per-address default, since all come from the app", async () => {
+    const statuses = [];
+    for (let i = 0; i < 8; i++) {
+      const res = await api(backend, "/users/register", {
+        method: "POST",
+        body: JSON.stringify({ email: `burst-${i}-${lane}@example.com`, password: "a long enough passphrase" }),
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses).toEqual(Array(8).fill(204));
+  });
+
   it("refuses verification links that point outside the app", async () => {
     const res = await api(backend, "/users/register", {
       method: "POST",

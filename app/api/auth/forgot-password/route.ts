@@ -2,7 +2,12 @@ import { clientAddress } from "@/lib/auth/client-address";
 import { requestPasswordReset } from "@/lib/auth/password-reset";
 import { throttleForgotPassword } from "@/lib/auth/throttle";
 import { readJson } from "@/lib/http/read-json";
-import { invalidFields, jsonResult, serviceUnavailable, tooManyRequests } from "@/lib/http/responses";
+import {
+  invalidFields,
+  jsonResult,
+  serviceUnavailable,
+  tooManyRequests,
+} from "@/lib/http/responses";
 import { rejectCrossSite } from "@/lib/http/same-origin";
 import { forgotPasswordSchema } from "@/lib/validations/auth";
 

@@ -38,13 +38,19 @@ export async function POST(request: Request): Promise<Response> {
         {
           ok: false,
           message: "Check the highlighted fields.",
-          fieldErrors: { password: ["This password is too easy to guess. Choose a longer or less common one."] },
+          fieldErrors: {
+            password: ["This password is too easy to guess. Choose a longer or less common one."],
+          },
         },
         422,
       );
     case "not_allowed":
       return jsonResult(
-        { ok: false, message: "We can't create an account for this email address. Contact support if you need one." },
+        {
+          ok: false,
+          message:
+            "We can't create an account for this email address. Contact support if you need one.",
+        },
         403,
       );
     case "unavailable":

@@ -3,7 +3,12 @@ import { resetPassword } from "@/lib/auth/password-reset";
 import { throttleResetPassword } from "@/lib/auth/throttle";
 import { getEnv } from "@/lib/env";
 import { readJson } from "@/lib/http/read-json";
-import { invalidFields, jsonResult, serviceUnavailable, tooManyRequests } from "@/lib/http/responses";
+import {
+  invalidFields,
+  jsonResult,
+  serviceUnavailable,
+  tooManyRequests,
+} from "@/lib/http/responses";
 import { rejectCrossSite } from "@/lib/http/same-origin";
 import { resetPasswordSchema } from "@/lib/validations/auth";
 
@@ -21,10 +26,16 @@ export async function POST(request: Request): Promise<Response> {
 
   switch (await resetPassword(parsed.data.token, parsed.data.password)) {
     case "ok":
-      return jsonResult({ ok: true, message: "Your password was changed. Sign in with your new password." }, 200);
+      return jsonResult(
+        { ok: true, message: "Your password was changed. Sign in with your new password." },
+        200,
+      );
     case "invalid_token":
       return jsonResult(
-        { ok: false, message: "This reset link is invalid or has expired. Request a new link to try again." },
+        {
+          ok: false,
+          message: "This reset link is invalid or has expired. Request a new link to try again.",
+        },
         400,
       );
     case "weak_password":
@@ -32,7 +43,9 @@ export async function POST(request: Request): Promise<Response> {
         {
           ok: false,
           message: "Check the highlighted fields.",
-          fieldErrors: { password: ["This password is too easy to guess. Choose a longer or less common one."] },
+          fieldErrors: {
+            password: ["This password is too easy to guess. Choose a longer or less common one."],
+          },
         },
         422,
       );
