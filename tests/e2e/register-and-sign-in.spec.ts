@@ -31,6 +31,14 @@ test("register, confirm the email, sign in, stay signed in, sign out", async ({ 
   const sessionCookie = (await context.cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
   expect(sessionCookie?.httpOnly).toBe(true);
   expect(sessionCookie?.sameSite).toBe("Lax");
+  // Neither the page nor its RSC payload carries a JWT (Directus access tokens are JWTs), nor the
+  // encrypted session cookie's value.
+  const jwtLike = /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/;
+  for (const url of ["/account", "/account?_rsc=1"]) {
+    const body = await (await page.request.get(url, { headers: url.includes("_rsc") ? { RSC: "1" } : {} })).text();
+    expect(body).not.toMatch(jwtLike);
+    expect(body).not.toContain(sessionCookie?.value ?? "no cookie");
+  }
 
   // Outlive the access token twice: the proxy refreshes it and the customer never notices.
   for (let round = 1; round <= 2; round++) {

@@ -1,0 +1,231 @@
+/**
+ * Every customer flow's server code against a real Directus, on SQLite and on Postgres: the route
+ * handlers and auth modules are called directly, with the env pointing at the backend.
+ */
+import { randomBytes } from "node:crypto";
+import type { JWT } from "next-auth/jwt";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { POST as registerRoute } from "@/app/api/auth/register/route";
+import { authorizeCredentials } from "@/lib/auth/authorize";
+import { authOptions } from "@/lib/auth/options";
+import { requestPasswordReset, resetPassword } from "@/lib/auth/password-reset";
+import { refreshSession, resetRefreshCacheForTests } from "@/lib/auth/refresh";
+import { resetThrottleForTests } from "@/lib/auth/throttle";
+import { verifyEmail } from "@/lib/auth/verify-email";
+import { resetEnvCacheForTests } from "@/lib/env";
+import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";
+import { linkIn, waitForMail } from "../support/mail";
+
+const pg = await postgresLane();
+const lanes: Lane[] = pg.run ? ["sqlite", "postgres"] : ["sqlite"];
+
+const ONE_HOUR = 60 * 60 * 1_000;
+
+function useBackendEnv(backend: Backend, overrides: Record<string, string> = {}) {
+  Object.assign(process.env, {
+    NEXTAUTH_URL: backend.appUrl,
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+    DIRECTUS_URL: backend.directusUrl,
+    DIRECTUS_SERVICE_TOKEN: backend.serviceToken,
+    DIRECTUS_TIMEOUT_MS: "5000",
+    ...overrides,
+  });
+  resetEnvCacheForTests();
+}
+
+function register(backend: Backend, body: unknown) {
+  return registerRoute(
+    new Request(`${backend.appUrl}/api/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: backend.appUrl, "x-forwarded-for": "203.0.113.7" },
+      body: JSON.stringify(body),
+    }),
+  );
+}
+
+function signIn(email: string, password: string) {
+  return authorizeCredentials({ email, password }, { headers: { "x-forwarded-for": "203.0.113.8" } });
+}
+
+async function directusUser(backend: Backend, email: string) {
+  const token = await backend.adminToken();
+  const res = await fetch(
+    `${backend.directusUrl}/users?filter[email][_eq]=${encodeURIComponent(email)}&fields=id,status,role,first_name,last_name`,
+    { headers: { authorization: `Bearer ${token}` } },
+  );
+  const { data } = (await res.json()) as { data: Array<Record<string, string>> };
+  return data[0];
+}
+
+async function setStatus(backend: Backend, id: string, status: string) {
+  const token = await backend.adminToken();
+  const res = await fetch(`${backend.directusUrl}/users/${id}`, {
+    method: "PATCH",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ status }),
+  });
+  expect(res.status).toBe(200);
+}
+
+describe.each(lanes)("customer flows on %s", (lane) => {
+  let backend: Backend;
+  let n = 0;
+  const customer = () => ({
+    first_name: "Grace",
+    last_name: `Hopper ${lane} ${++n}`,
+    email: `grace.${lane}.${n}.${Date.now()}@example.com`,
+    password: "a sufficiently long passphrase",
+  });
+
+  /** Registers and confirms a customer through the app's own code. */
+  async function verifiedCustomer() {
+    const c = customer();
+    const since = Date.now();
+    expect((await register(backend, c)).status).toBe(201);
+    const mail = await waitForMail(backend.mailUrl, { to: c.email, subject: /verify/i, since });
+    const token = linkIn(mail, "/verify-email").searchParams.get("token") ?? "";
+    expect(await verifyEmail(token)).toBe("verified");
+    return { ...c, verificationToken: token };
+  }
+
+  async function sessionToken(email: string, password: string): Promise<JWT> {
+    const user = await signIn(email, password);
+    expect(user).not.toBeNull();
+    const jwt = await authOptions.callbacks!.jwt!({ token: {}, user: user!, account: null } as never);
+    return jwt as JWT;
+  }
+
+  beforeAll(async () => {
+    backend = await startBackend(lane);
+  });
+  afterAll(() => backend?.stop());
+  beforeEach(() => {
+    useBackendEnv(backend);
+    resetThrottleForTests();
+    resetRefreshCacheForTests();
+  });
+
+  it("registers an unverified Customer, answers an existing email the same way, and mails a link to the app", async () => {
+    const c = customer();
+    const since = Date.now();
+    const first = await register(backend, c);
+    expect(first.status).toBe(201);
+    const again = await register(backend, { ...c, email: `  ${c.email.toUpperCase()} ` });
+    expect(again.status).toBe(201);
+    expect(await again.json()).toEqual(await first.json());
+
+    const user = await directusUser(backend, c.email);
+    expect(user).toMatchObject({
+      status: "unverified",
+      role: backend.report.customerRoleId,
+      first_name: c.first_name,
+      last_name: c.last_name,
+    });
+    const mail = await waitForMail(backend.mailUrl, { to: c.email, subject: /verify/i, since });
+    expect(linkIn(mail, "/verify-email").origin).toBe(new URL(backend.appUrl).origin);
+  });
+
+  it("never forwards fields the form does not have", async () => {
+    const c = customer();
+    const res = await register(backend, { ...c, role: backend.report.serviceRoleId, status: "active" });
+    expect(res.status).toBe(422);
+    expect(await directusUser(backend, c.email)).toBeUndefined();
+  });
+
+  it("refuses to sign in an unconfirmed customer, then confirms the email once", async () => {
+    const c = customer();
+    const since = Date.now();
+    await register(backend, c);
+    expect(await signIn(c.email, c.password)).toBeNull();
+
+    const mail = await waitForMail(backend.mailUrl, { to: c.email, subject: /verify/i, since });
+    const token = linkIn(mail, "/verify-email").searchParams.get("token") ?? "";
+    expect(await verifyEmail(token)).toBe("verified");
+    expect(await verifyEmail(token)).toBe("invalid");
+    expect(await verifyEmail("not-a-token")).toBe("invalid");
+    expect((await directusUser(backend, c.email))?.status).toBe("active");
+  });
+
+  it("signs in with Directus tokens for the right user, and treats a wrong password like an unknown email", async () => {
+    const c = await verifiedCustomer();
+    const user = await signIn(c.email.toUpperCase(), c.password);
+    expect(user?.id).toBe((await directusUser(backend, c.email))?.id);
+    expect(user?.accessToken).toEqual(expect.any(String));
+    expect(user?.refreshToken).toEqual(expect.any(String));
+    expect(user?.accessTokenExpires).toBeGreaterThan(Date.now());
+
+    expect(await signIn(c.email, "not the password at all")).toBeNull();
+    expect(await signIn(`unknown.${c.email}`, c.password)).toBeNull();
+  });
+
+  it("refreshes once for many concurrent requests, and the spent refresh token is dead in Directus", async () => {
+    const c = await verifiedCustomer();
+    const token = await sessionToken(c.email, c.password);
+    const later = () => Date.now() + ONE_HOUR;
+
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => refreshSession(token, { now: later })));
+    expect(outcomes.every((o) => o.status === "refreshed")).toBe(true);
+    const rotated = new Set(outcomes.map((o) => (o.status === "refreshed" ? o.token.refreshToken : "")));
+    expect(rotated.size).toBe(1);
+    const [newRefreshToken] = [...rotated];
+    expect(newRefreshToken).not.toBe(token.refreshToken);
+
+    // A late request with the old cookie still gets tokens: it follows the rotation instead of spending
+    // the dead token again (which Directus would answer by ending the session).
+    expect((await refreshSession(token, { now: later })).status).toBe("refreshed");
+
+    const reuse = await fetch(`${backend.directusUrl}/auth/refresh`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ mode: "json", refresh_token: token.refreshToken }),
+    });
+    expect(reuse.status).toBeGreaterThanOrEqual(400);
+    expect(reuse.status).toBeLessThan(500);
+  });
+
+  it("ends the session at the next refresh after sign-out", async () => {
+    const c = await verifiedCustomer();
+    const token = await sessionToken(c.email, c.password);
+    await authOptions.events!.signOut!({ token, session: undefined as never });
+    resetRefreshCacheForTests();
+    expect(await refreshSession(token, { now: () => Date.now() + ONE_HOUR })).toEqual({ status: "ended" });
+  });
+
+  it("ends the session at the next refresh when an admin suspends the customer", async () => {
+    const c = await verifiedCustomer();
+    const token = await sessionToken(c.email, c.password);
+    await setStatus(backend, token.sub ?? "", "suspended");
+    expect(await refreshSession(token, { now: () => Date.now() + ONE_HOUR })).toEqual({ status: "ended" });
+  });
+
+  it("resets a forgotten password once; the old password stops working and other sessions end", async () => {
+    const c = await verifiedCustomer();
+    const otherSession = await sessionToken(c.email, c.password);
+    const since = Date.now();
+    expect(await requestPasswordReset(c.email)).toBe("sent");
+    expect(await requestPasswordReset(`nobody.${c.email}`)).toBe("sent");
+    const mail = await waitForMail(backend.mailUrl, { to: c.email, subject: /reset/i, since });
+    const link = linkIn(mail, "/reset-password");
+    expect(link.origin).toBe(new URL(backend.appUrl).origin);
+    const token = link.searchParams.get("token") ?? "";
+
+    const newPassword = "an entirely new passphrase ✓";
+    expect(await resetPassword(token, newPassword)).toBe("ok");
+    expect(await resetPassword(token, "yet another new passphrase")).toBe("invalid_token");
+    expect(await resetPassword("forged", "yet another new passphrase")).toBe("invalid_token");
+
+    expect(await signIn(c.email, c.password)).toBeNull();
+    expect(await signIn(c.email, newPassword)).not.toBeNull();
+    resetRefreshCacheForTests();
+    expect(await refreshSession(otherSession, { now: () => Date.now() + ONE_HOUR })).toEqual({ status: "ended" });
+  });
+
+  it("answers 503 quickly and plainly when Directus cannot be reached", async () => {
+    useBackendEnv(backend, { DIRECTUS_URL: "http://127.0.0.1:9", DIRECTUS_TIMEOUT_MS: "2000" });
+    const res = await register(backend, customer());
+    expect(res.status).toBe(503);
+    const body = await res.text();
+    expect(body).not.toContain("127.0.0.1");
+    expect(body).toMatch(/temporarily unavailable/i);
+  });
+});
