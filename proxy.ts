@@ -8,12 +8,15 @@ import {
   sessionCookieOptions,
 } from "@/lib/auth/session-cookie";
 import { getEnv } from "@/lib/env";
+import { createNonce, securityHeaders } from "@/lib/security/headers";
+import { securityContext } from "@/lib/security/runtime";
 
 /**
  * Runs before pages: keeps signed-out visitors off protected pages, sends signed-in ones away from the
  * sign-in pages, and refreshes the Directus access token. It lives here because the proxy can write
  * cookies for the browser and, through the forwarded request, for the server components rendering
- * this very request; a server component could do neither.
+ * this very request; a server component could do neither. Every answer also gets the security
+ * headers, with a fresh Content-Security-Policy nonce that Next puts on the scripts of this page.
  */
 
 function isProtected(pathname: string): boolean {
@@ -84,8 +87,16 @@ function loginUrl(req: NextRequest, params: Record<string, string>): URL {
   return url;
 }
 
+/** Security headers for this answer; redirects are never to be cached (they may carry Set-Cookie). */
+function secured(res: NextResponse, headers: Record<string, string>): NextResponse {
+  for (const [key, value] of Object.entries(headers)) res.headers.set(key, value);
+  if (res.headers.has("location")) res.headers.set("Cache-Control", "no-store");
+  return res;
+}
+
 export default async function proxy(req: NextRequest): Promise<NextResponse> {
   const { pathname, search } = req.nextUrl;
+  const security = securityHeaders({ pathname, nonce: createNonce(), ...securityContext() });
   const state = await sessionState(req);
 
   const existing = sessionCookieNames(req.cookies);
@@ -102,23 +113,24 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   }
 
   const callbackUrl = `${pathname}${search}`;
+  const redirect = (url: URL) => secured(applyCookie(NextResponse.redirect(url), change), security);
   if (isProtected(pathname) && state.kind === "ended") {
-    return applyCookie(
-      NextResponse.redirect(loginUrl(req, { error: "SessionExpired", callbackUrl })),
-      change,
-    );
+    return redirect(loginUrl(req, { error: "SessionExpired", callbackUrl }));
   }
   if (isProtected(pathname) && state.kind === "none") {
-    return applyCookie(NextResponse.redirect(loginUrl(req, { callbackUrl })), change);
+    return redirect(loginUrl(req, { callbackUrl }));
   }
   // With `?error=` the page is explaining why a session ended (see lib/auth/session.ts): let it render.
   if (isSignInPage(pathname) && state.kind === "active" && !req.nextUrl.searchParams.has("error")) {
-    return applyCookie(NextResponse.redirect(new URL("/account", req.url)), change);
+    return redirect(new URL("/account", req.url));
   }
 
   forwardRequestCookie(req, change);
+  // Next takes the nonce for its scripts from the policy on the request it renders.
+  const csp = security["Content-Security-Policy"];
+  if (csp) req.headers.set("content-security-policy", csp);
   const res = NextResponse.next({ request: { headers: req.headers } });
-  return applyCookie(res, change);
+  return secured(applyCookie(res, change), security);
 }
 
 export const config = {

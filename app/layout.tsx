@@ -11,6 +11,10 @@ export const viewport: Viewport = {
   themeColor: "#fafafa",
 };
 
+// proxy.ts gives every response a fresh CSP nonce, which Next can only put on a page rendered for
+// that request: a page prerendered at build time would carry no nonce and its scripts would not run.
+export const dynamic = "force-dynamic";
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">

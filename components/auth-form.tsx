@@ -1,5 +1,7 @@
 "use client";
 
+// First, before any zod schema exists: no eval-based JIT under the CSP (see the module).
+import "@/lib/security/zod-jitless";
 import Link from "next/link";
 import { signIn } from "next-auth/react";
 import type { SignInResponse } from "next-auth/react";

@@ -6,8 +6,10 @@ import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
 import { accessTokenClaims } from "@/lib/directus/token-claims";
 import { loginSchema } from "@/lib/validations/auth";
 import { clientAddress, type HeaderSource } from "./client-address";
+import { normalisePassword } from "./passwords";
 import { beginSignIn, signInNotJudged, signInSucceeded } from "./throttle";
 import { sessionTokensFrom } from "./tokens";
+import { padUntil } from "./uniform-timing";
 
 /**
  * next-auth puts a thrown error's message into the redirect URL (`?error=`), so only these fixed codes
@@ -20,21 +22,39 @@ export const SIGN_IN_ERROR = {
 
 type Credentials = Partial<Record<string, unknown>> | undefined;
 
+/** Connection errors that mean no byte of the request was sent. */
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+
+function neverReachedDirectus(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
+    const { code, cause } = current as { code?: unknown; cause?: unknown };
+    if (typeof code === "string" && NOT_SENT.has(code)) return true;
+    current = cause;
+  }
+  return false;
+}
+
 /**
  * CredentialsProvider's `authorize`: null for wrong credentials of any kind (Directus answers alike for
- * a wrong password, an unknown email, an unverified or a suspended account, and so do we).
+ * a wrong password, an unknown email, an unverified or a suspended account, and so do we). Every path
+ * does the same work whether or not the email has an account: one throttle check, one Directus call,
+ * nothing looked up on the side, and a refusal is padded to one fixed duration (uniform-timing.ts), so
+ * neither the answer nor its timing tells an account apart from none.
  */
 export async function authorizeCredentials(
   credentials: Credentials,
   request: { headers?: HeaderSource },
 ): Promise<User | null> {
+  const startedAt = performance.now();
   // next-auth passes the whole form body (csrfToken, callbackUrl…): pick the two fields we judge.
+  const password = credentials?.password;
   const parsed = loginSchema.safeParse({
     email: credentials?.email,
-    password: credentials?.password,
+    password: typeof password === "string" ? normalisePassword(password) : password,
   });
   if (!parsed.success) return null;
-  const { email, password } = parsed.data;
+  const { email } = parsed.data;
 
   const address = clientAddress(request.headers ?? {});
   const verdict = await beginSignIn(email, address);
@@ -42,13 +62,21 @@ export async function authorizeCredentials(
 
   let answer: unknown;
   try {
-    answer = await publicClient().request(login({ email, password }, { mode: "json" }));
+    answer = await publicClient().request(
+      login({ email, password: parsed.data.password }, { mode: "json" }),
+    );
   } catch (error) {
     const failure = classifyDirectusError(error);
     const wrongCredentials =
       failure.outcome === "invalid_credentials" || failure.outcome === "invalid_input";
-    if (wrongCredentials) return null;
-    await signInNotJudged(email, address);
+    if (wrongCredentials) {
+      await padUntil(startedAt, "failedSignIn");
+      return null;
+    }
+    // Only an attempt that certainly never reached Directus is given back. A timeout or a 5xx may
+    // come after Directus counted it towards suspension; refunding those would let a flood that
+    // slows Directus down push its count past ours.
+    if (neverReachedDirectus(error)) await signInNotJudged(email, address);
     const log = failure.outcome === "unavailable" ? console.warn : console.error;
     log(`sign-in: Directus login failed: ${describeFailure(failure)}`);
     throw new Error(SIGN_IN_ERROR.serviceUnavailable);

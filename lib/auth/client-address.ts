@@ -1,19 +1,25 @@
 import "server-only";
 import { isIP } from "node:net";
 import { getEnv } from "@/lib/env";
+import { PEER_ADDRESS_HEADER, socketAddressPinned } from "@/lib/http/socket-address";
 
 /**
- * The address that keys per-client rate limits.
+ * The address that keys per-client rate limits. Where it comes from, most trustworthy first:
  *
- * Route handlers never see the socket. What they do see: Next's own server copies the socket address
- * into X-Forwarded-For, but only when the request arrived without that header (`??=` in base-server).
- * So the rightmost entry is the best signal in both modes:
- * - TRUST_PROXY=true: our reverse proxy appended or overwrote the header, and its rightmost entry is the
- *   address that proxy saw. Entries to its left were written by the client and are ignored.
- * - TRUST_PROXY=false: for ordinary browsers the header holds exactly the socket address Next wrote. A
- *   client that sends its own header picks its own key, so per-address limits are best effort here.
- *   X-Real-IP would be no better: only proxies set it, and a client can send it just as easily.
- * Per-account limits, the ones that keep Directus from suspending an account, do not depend on this.
+ * - TRUST_PROXY=true (a reverse proxy in front that appends to or overwrites X-Forwarded-For): the
+ *   rightmost entry, the client as that proxy saw it. Entries to its left were written by the client
+ *   and are ignored. The TCP peer would only be the proxy.
+ * - TRUST_PROXY=false, with the socket hook (instrumentation.ts, lib/http/socket-address.ts) in place,
+ *   which is the case under `next dev`, `next start` and the standalone server: the TCP peer's
+ *   address, which the hook writes into PEER_ADDRESS_HEADER on every request, overwriting any value a
+ *   client sent. X-Forwarded-For is ignored entirely, since a client can send its own and Next 16
+ *   keeps it (it copies the socket address into that header only when the header is absent).
+ * - Otherwise (route handlers called without Next, as tests do, or a runtime where the hook did not
+ *   run): the rightmost X-Forwarded-For entry. A client can then pick its own key — dodging
+ *   per-address limits, or spending another address's budget — so per-address limits are best
+ *   effort there. The limits that keep Directus from suspending an account are per account and do not
+ *   depend on any address (see throttle.ts).
+ * X-Real-IP is never read: only proxies set it, and a client can send it just as easily.
  *
  * IPv6 clients are keyed by their /64: one subscriber usually holds a whole /64 and could otherwise
  * rotate through addresses for free.
@@ -28,18 +34,46 @@ function headerValue(headers: HeaderSource, name: string): string | undefined {
 
 let warnedAboutProxy = false;
 
-export function clientAddress(headers: HeaderSource): string {
-  const entries = (headerValue(headers, "x-forwarded-for") ?? "")
+function warnAboutProxyOnce(): void {
+  if (warnedAboutProxy) return;
+  warnedAboutProxy = true;
+  console.warn(
+    "throttle: requests carry X-Forwarded-For while TRUST_PROXY=false; if a reverse proxy sets it, set TRUST_PROXY=true, or its address keys every customer's limits",
+  );
+}
+
+/** Loopback, private and link-local peers: most likely a reverse proxy on the same host or network. */
+function isInternal(key: string): boolean {
+  return /^(127\.|10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.|0:0:0:0::|f[cd][0-9a-f]{2}:|fe80:)/.test(
+    key,
+  );
+}
+
+function forwardedEntries(headers: HeaderSource): string[] {
+  return (headerValue(headers, "x-forwarded-for") ?? "")
     .split(",")
     .map((e) => e.trim())
     .filter(Boolean);
-  if (entries.length > 1 && !getEnv().TRUST_PROXY && !warnedAboutProxy) {
-    warnedAboutProxy = true;
-    console.warn(
-      "throttle: requests carry a multi-hop X-Forwarded-For; if a reverse proxy sets it, set TRUST_PROXY=true",
-    );
+}
+
+export function clientAddress(headers: HeaderSource): string {
+  const forwarded = forwardedEntries(headers);
+  if (getEnv().TRUST_PROXY) {
+    const rightmost = forwarded.at(-1);
+    return (rightmost && normaliseAddress(rightmost)) ?? "unknown";
   }
-  const rightmost = entries.at(-1);
+  if (socketAddressPinned()) {
+    const peer = normaliseAddress(headerValue(headers, PEER_ADDRESS_HEADER) ?? "");
+    if (peer) {
+      // Next copies the peer into X-Forwarded-For when absent: only a different value is a sign of
+      // a proxy (or a client making one up).
+      const foreign = forwarded.some((entry) => normaliseAddress(entry) !== peer);
+      if (foreign && isInternal(peer)) warnAboutProxyOnce();
+      return peer;
+    }
+  }
+  if (forwarded.length > 1) warnAboutProxyOnce();
+  const rightmost = forwarded.at(-1);
   return (rightmost && normaliseAddress(rightmost)) ?? "unknown";
 }
 

@@ -8,7 +8,8 @@ export const GENERIC_SIGN_IN_FAILURE =
 
 const MESSAGES: Record<string, string> = {
   CredentialsSignin: GENERIC_SIGN_IN_FAILURE,
-  TooManyRequests: "Too many sign-in attempts. Please wait a few minutes and try again.",
+  TooManyRequests:
+    "Too many sign-in attempts for now. To sign in right away, reset your password; otherwise try again later.",
   ServiceUnavailable: "Sign-in is temporarily unavailable. Please try again in a few minutes.",
   SessionExpired: "Your session has ended. Please sign in again.",
   SessionRequired: "Please sign in to continue.",

@@ -29,6 +29,12 @@ export async function registerCustomer(input: RegisterInput): Promise<RegisterOu
     return { kind: "accepted" };
   } catch (error) {
     const failure = classifyDirectusError(error);
+    // Two registrations of one new email at once: Directus checks for the user, finds none in both,
+    // and the second insert hits the unique index. The account exists now, which is what this caller
+    // asked for and what an existing email answers anyway.
+    if (failure.code === "RECORD_NOT_UNIQUE" && failure.field === "email") {
+      return { kind: "accepted" };
+    }
     if (
       failure.outcome === "invalid_input" &&
       failure.code === "FAILED_VALIDATION" &&

@@ -1,32 +1,62 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { getEnv } from "@/lib/env";
+import {
+  memoryStore,
+  redisStore,
+  type LimiterStore,
+  type LimitPolicy,
+} from "@/lib/security/limits";
 
 /**
- * Rate limits for the customer flows, per account (normalised email) and per client address
- * (see client-address.ts for how honest that address is).
+ * Rate limits for the customer flows, per account (normalised email, hashed) and per client address
+ * (see client-address.ts for how far that address can be trusted).
  *
- * Why sign-in counts attempts, not failures: Directus suspends an account after `auth_login_attempts`
- * (25) failures, a counter that never expires and is reset only by a successful login. If we only
- * counted failures after the fact, a burst of parallel attempts would all pass the check and reach
- * Directus together. So every attempt takes a point before Directus is called; a success clears the
- * account's points and gives the address its point back.
- * The daily account limit matters as much as the 15-minute one: at 5 per 15 min alone, a patient
- * attacker would still reach 25 in 75 minutes; with 15 per day it takes two days, during which any
- * successful sign-in by the owner resets Directus's counter.
- * The price: whoever knows an email can block its sign-in for up to a day. That is temporary and
- * self-healing, unlike a Directus suspension, which needs an administrator.
+ * Sign-in has one hard constraint. Directus counts every login attempt on an account since its last
+ * successful one, never forgets (the counter only resets on success), and **suspends** the account
+ * when the count passes `auth_login_attempts` (25): from then on only an administrator can let the
+ * owner back in, and the owner cannot even reset their password. Whoever knows an email could do that
+ * to its owner, so the app must keep every account's count well below 25 on its own, whatever the
+ * attacker does, including sending from as many addresses as they like. Three budgets do it:
+ *
+ * - `signInAccount`, 20 attempts per account per 7 days, from anywhere: the ceiling. It does not
+ *   depend on addresses, so spoofed or rotated addresses do not raise it. 7 days (not one) because
+ *   Directus's counter never expires: at 15 a day, two days of attacks would suspend anyone who did
+ *   not sign in meanwhile; now it takes at least 8 days of silence from the owner.
+ * - `signInAccountAddress`, 10 per account and address per 7 days: one address can use at most half
+ *   of the ceiling. Against an attacker with one address (or a few, honestly reported), the owner
+ *   signing in from any other address still gets through, and that success starts both counters
+ *   afresh (in Directus and here).
+ * - `signInAddress`, 20 per address per 15 minutes across all accounts: password spraying.
+ *
+ * Points are taken **before** Directus is called (counting failures afterwards would let a burst of
+ * parallel attempts through together). A success gives them back: the account and this address's
+ * pair start fresh. An attempt Directus never judged (it was down) costs nothing, and neither does an
+ * attempt we refuse, so hammering a blocked account does not extend its block.
+ *
+ * When an attacker with many addresses has used up the ceiling, the owner is blocked too, for at most
+ * 7 days — never suspended — and a password reset lets them in at once: the reset route signs in with
+ * the new password once (see unlock-after-reset.ts), which proves ownership of the mailbox, resets
+ * Directus's counter and clears ours. Known-device cookies would let the owner skip even that; see
+ * the report in the issue.
+ *
+ * Counted attempts, not just failures, since we cannot know an attempt's outcome before Directus
+ * judges it. Memory store: a restart of Next forgets the counts while Directus (whose counter lives in
+ * its own memory or Redis) does not, and several instances each keep their own: production with more
+ * than one instance, or frequent restarts, should set REDIS_URL.
  */
-
-type Policy = { keyPrefix: string; points: number; duration: number };
 
 const MINUTE = 60;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Directus's default `auth_login_attempts`; raise the ceiling only if Directus's setting is raised. */
+export const DIRECTUS_LOGIN_ATTEMPTS = 25;
 
 export const POLICIES = {
-  signInAccountShort: { keyPrefix: "signin:account:15m", points: 5, duration: 15 * MINUTE },
-  signInAccountDaily: { keyPrefix: "signin:account:1d", points: 15, duration: 24 * HOUR },
+  signInAccount: { keyPrefix: "signin:account", points: 20, duration: 7 * DAY },
+  signInAccountAddress: { keyPrefix: "signin:account-address", points: 10, duration: 7 * DAY },
   signInAddress: { keyPrefix: "signin:address", points: 20, duration: 15 * MINUTE },
   // Each registration of a still-unverified email sends another mail: limit per recipient.
   registerAccount: { keyPrefix: "register:account", points: 3, duration: HOUR },
@@ -34,123 +64,171 @@ export const POLICIES = {
   forgotAccount: { keyPrefix: "forgot:account", points: 3, duration: 15 * MINUTE },
   forgotAddress: { keyPrefix: "forgot:address", points: 10, duration: 15 * MINUTE },
   resetAddress: { keyPrefix: "reset:address", points: 10, duration: 15 * MINUTE },
-} satisfies Record<string, Policy>;
+} satisfies Record<string, LimitPolicy>;
 
 type PolicyName = keyof typeof POLICIES;
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-let limiters: Map<PolicyName, RateLimiterAbstract> | undefined;
-let warnedAboutRedis = false;
-
-/**
- * One place decides the store. With REDIS_URL set this is where RateLimiterRedis goes (same options,
- * plus a RateLimiterMemory as `insuranceLimiter` so a Redis outage degrades to per-instance limits).
- */
-function createLimiter(policy: Policy): RateLimiterAbstract {
-  if (getEnv().REDIS_URL && !warnedAboutRedis) {
-    warnedAboutRedis = true;
-    console.warn(
-      "throttle: REDIS_URL is set, but rate limits are still kept per Next instance in memory",
-    );
-  }
-  return new RateLimiterMemory(policy);
-}
-
-function limiter(name: PolicyName): RateLimiterAbstract {
-  limiters ??= new Map();
-  let found = limiters.get(name);
-  if (!found) {
-    found = createLimiter(POLICIES[name]);
-    limiters.set(name, found);
-  }
-  return found;
-}
+type Charge = [PolicyName, string];
 
 /** Emails are hashed so that a shared store (Redis) never holds a list of who tried to sign in. */
 function accountKey(email: string): string {
   return createHash("sha256").update(email.trim().toLowerCase()).digest("base64url");
 }
 
-type Charge = [PolicyName, string];
-
-async function consumeAll(charges: Charge[]): Promise<ThrottleVerdict> {
-  const results = await Promise.allSettled(
-    charges.map(([name, key]) => limiter(name).consume(key)),
-  );
-  let waitMs: number | undefined;
-  for (const result of results) {
-    if (result.status === "fulfilled") continue;
-    if (result.reason instanceof RateLimiterRes) {
-      waitMs = Math.max(waitMs ?? 0, result.reason.msBeforeNext);
-    } else {
-      // Only a remote store can fail; failing open keeps customers able to sign in meanwhile.
-      console.error("throttle: rate limit store failed, request allowed", result.reason);
-    }
-  }
-  if (waitMs === undefined) return { allowed: true };
-  // A refused attempt never reaches Directus, so it costs nothing: otherwise hammering a blocked
-  // account would fill its daily bucket within minutes.
-  await settle(charges.map(([name, key]) => limiter(name).reward(key, 1)));
-  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
-}
-
-async function settle(work: Array<Promise<unknown>>): Promise<void> {
-  for (const result of await Promise.allSettled(work)) {
-    if (result.status === "rejected") {
-      console.error("throttle: rate limit store failed", result.reason);
-    }
-  }
-}
-
+/** The address's charge first (see consumeAddressThenAccount), then the account's. */
 function signInCharges(email: string, address: string): Charge[] {
   const account = accountKey(email);
   return [
-    ["signInAccountShort", account],
-    ["signInAccountDaily", account],
     ["signInAddress", address],
+    ["signInAccount", account],
+    ["signInAccountAddress", `${account}:${address}`],
   ];
 }
 
-/** Takes a point for this attempt before Directus is called. */
+export type Throttle = ReturnType<typeof createThrottle>;
+
+/** The limits on top of one store. Each Next instance has one (see `throttle()`); tests make several. */
+export function createThrottle(store: LimiterStore) {
+  const limiters = new Map<PolicyName, RateLimiterAbstract>();
+  const limiter = (name: PolicyName): RateLimiterAbstract => {
+    let found = limiters.get(name);
+    if (!found) {
+      found = store.limiter(POLICIES[name]);
+      limiters.set(name, found);
+    }
+    return found;
+  };
+
+  async function settle(work: Array<Promise<unknown>>): Promise<void> {
+    for (const result of await Promise.allSettled(work)) {
+      if (result.status === "rejected") {
+        console.error("throttle: rate limit store failed", errorName(result.reason));
+      }
+    }
+  }
+
+  async function consumeAll(charges: Charge[]): Promise<ThrottleVerdict> {
+    const results = await Promise.allSettled(
+      charges.map(([name, key]) => limiter(name).consume(key)),
+    );
+    let waitMs: number | undefined;
+    for (const result of results) {
+      if (result.status === "fulfilled") continue;
+      if (result.reason instanceof RateLimiterRes) {
+        waitMs = Math.max(waitMs ?? 0, result.reason.msBeforeNext);
+      } else {
+        // Both Redis and its in-memory insurance failed: nothing left to count with. Failing open
+        // keeps customers able to sign in; Directus's own counter is the last line.
+        console.error(
+          "throttle: rate limit store failed, request allowed",
+          errorName(result.reason),
+        );
+      }
+    }
+    if (waitMs === undefined) return { allowed: true };
+    await settle(charges.map(([name, key]) => limiter(name).reward(key, 1)));
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+  }
+
+  /**
+   * The address first, the account's budgets only if the address is within its own: a client
+   * spraying made-up emails is stopped before it can create a week-long counter for each of them.
+   */
+  async function consumeAddressThenAccount(
+    address: Charge,
+    account: Charge[],
+  ): Promise<ThrottleVerdict> {
+    const first = await consumeAll([address]);
+    if (!first.allowed) return first;
+    const second = await consumeAll(account);
+    if (!second.allowed) await settle([limiter(address[0]).reward(address[1], 1)]);
+    return second;
+  }
+
+  return {
+    store,
+
+    /** Takes a point for this attempt before Directus is called. */
+    beginSignIn(email: string, address: string): Promise<ThrottleVerdict> {
+      const [byAddress, ...byAccount] = signInCharges(email, address);
+      return consumeAddressThenAccount(byAddress!, byAccount);
+    },
+
+    /** The owner got in (Directus reset its counter): the account and this pair start fresh. */
+    async signInSucceeded(email: string, address: string): Promise<void> {
+      const account = accountKey(email);
+      await settle([
+        limiter("signInAccount").delete(account),
+        limiter("signInAccountAddress").delete(`${account}:${address}`),
+        limiter("signInAddress").reward(address, 1),
+      ]);
+    },
+
+    /** Directus never judged the attempt (it was unreachable): nobody should pay for it. */
+    async signInNotJudged(email: string, address: string): Promise<void> {
+      await settle(
+        signInCharges(email, address).map(([name, key]) => limiter(name).reward(key, 1)),
+      );
+    },
+
+    register: (email: string, address: string) =>
+      consumeAddressThenAccount(
+        ["registerAddress", address],
+        [["registerAccount", accountKey(email)]],
+      ),
+
+    forgotPassword: (email: string, address: string) =>
+      consumeAddressThenAccount(["forgotAddress", address], [["forgotAccount", accountKey(email)]]),
+
+    resetPassword: (address: string) => consumeAll([["resetAddress", address]]),
+  };
+}
+
+/** A store error's name only: messages may carry hosts or, for Redis URLs, credentials. */
+function errorName(error: unknown): string {
+  if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.name;
+  return typeof error;
+}
+
+let current: Throttle | undefined;
+
+/** This instance's limits: in Redis when REDIS_URL is set, in memory otherwise. */
+export function throttle(): Throttle {
+  if (!current) {
+    const url = getEnv().REDIS_URL;
+    current = createThrottle(url ? redisStore(url) : memoryStore());
+  }
+  return current;
+}
+
 export function beginSignIn(email: string, address: string): Promise<ThrottleVerdict> {
-  return consumeAll(signInCharges(email, address));
+  return throttle().beginSignIn(email, address);
 }
 
-/** The owner got in: their account starts fresh, and the address gets its point back. */
-export async function signInSucceeded(email: string, address: string): Promise<void> {
-  const account = accountKey(email);
-  await settle([
-    limiter("signInAccountShort").delete(account),
-    limiter("signInAccountDaily").delete(account),
-    limiter("signInAddress").reward(address, 1),
-  ]);
+export function signInSucceeded(email: string, address: string): Promise<void> {
+  return throttle().signInSucceeded(email, address);
 }
 
-/** Directus never judged the attempt (it was unreachable): nobody should pay for it. */
-export async function signInNotJudged(email: string, address: string): Promise<void> {
-  await settle(signInCharges(email, address).map(([name, key]) => limiter(name).reward(key, 1)));
+export function signInNotJudged(email: string, address: string): Promise<void> {
+  return throttle().signInNotJudged(email, address);
 }
 
 export function throttleRegister(email: string, address: string): Promise<ThrottleVerdict> {
-  return consumeAll([
-    ["registerAccount", accountKey(email)],
-    ["registerAddress", address],
-  ]);
+  return throttle().register(email, address);
 }
 
 export function throttleForgotPassword(email: string, address: string): Promise<ThrottleVerdict> {
-  return consumeAll([
-    ["forgotAccount", accountKey(email)],
-    ["forgotAddress", address],
-  ]);
+  return throttle().forgotPassword(email, address);
 }
 
 export function throttleResetPassword(address: string): Promise<ThrottleVerdict> {
-  return consumeAll([["resetAddress", address]]);
+  return throttle().resetPassword(address);
 }
 
-/** Each test starts with empty buckets. */
+/** Each test starts with empty buckets (and a store chosen from the env it set). */
 export function resetThrottleForTests(): void {
-  limiters = undefined;
+  void current?.store.close();
+  current = undefined;
 }

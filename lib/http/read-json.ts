@@ -2,44 +2,77 @@ import "server-only";
 import { jsonResult } from "./responses";
 
 /**
- * Reading a JSON body in a route handler, which has no body-size limit of its own and whose
- * `req.json()` ignores Content-Type. Never throws: every failure is a ready response.
+ * Reading a request body in a route handler, which has no body-size limit of its own and whose
+ * `req.json()` ignores Content-Type. Never throws: every failure is a ready response, refused before
+ * anything is parsed or sent on to Directus.
+ *
+ * - Content-Type must be one we expect, in UTF-8 (415 otherwise). Cross-site "simple" posts
+ *   (text/plain, forms) are refused by this alone.
+ * - At most `maxBytes` are read, counted while streaming: Content-Length may be absent or lie. A
+ *   declared length over the limit is refused before reading a byte (413).
+ * - The whole body must arrive within `timeoutMs`: a client trickling bytes cannot hold a handler
+ *   (and its memory) open for as long as the connection lives (408).
  */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024;
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
+export const JSON_TYPE = "application/json";
+export const FORM_TYPE = "application/x-www-form-urlencoded";
+
+export type BodyOptions = { maxBytes?: number; timeoutMs?: number };
+
+export type RawBody =
+  { ok: true; type: string; text: string; bytes: Uint8Array } | { ok: false; response: Response };
 
 export type JsonBody = { ok: true; value: unknown } | { ok: false; response: Response };
 
-function failure(status: number, message: string): JsonBody {
+function failure(status: number, message: string): { ok: false; response: Response } {
   return { ok: false, response: jsonResult({ ok: false, message }, status) };
 }
 
-function isJsonContentType(header: string | null): boolean {
-  if (!header) return false;
-  const [type, ...params] = header.split(";").map((p) => p.trim().toLowerCase());
-  if (type !== "application/json") return false;
+/** The media type if it is one of `accepted` with no charset or UTF-8; undefined otherwise. */
+function acceptedType(header: string | null, accepted: readonly string[]): string | undefined {
+  if (!header) return undefined;
+  const [type = "", ...params] = header.split(";").map((p) => p.trim().toLowerCase());
+  if (!accepted.includes(type)) return undefined;
   const charset = params.find((p) => p.startsWith("charset="))?.slice("charset=".length);
-  return charset === undefined || charset.replace(/"/g, "") === "utf-8";
+  return charset === undefined || charset.replace(/"/g, "") === "utf-8" ? type : undefined;
 }
 
 const TOO_LARGE = "The request is too large.";
+const TOO_SLOW = "The request took too long to arrive.";
 
-/** Reads at most `maxBytes`, counting while streaming: Content-Length may be absent or wrong. */
+type Read = { kind: "ok"; bytes: Uint8Array } | { kind: "too_large" } | { kind: "too_slow" };
+
 async function readLimited(
   body: ReadableStream<Uint8Array>,
   maxBytes: number,
-): Promise<Uint8Array | null> {
+  timeoutMs: number,
+): Promise<Read> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
-      return null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<"too_slow">((resolve) => {
+    timer = setTimeout(() => resolve("too_slow"), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), deadline]);
+      if (next === "too_slow") {
+        await reader.cancel().catch(() => {});
+        return { kind: "too_slow" };
+      }
+      if (next.done) break;
+      total += next.value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => {});
+        return { kind: "too_large" };
+      }
+      chunks.push(next.value);
     }
-    chunks.push(value);
+  } finally {
+    clearTimeout(timer);
   }
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -47,31 +80,46 @@ async function readLimited(
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return bytes;
+  return { kind: "ok", bytes };
 }
 
-export async function readJson(
+/** Reads a body of one of the `accepted` media types, bounded in size and time, as UTF-8 text. */
+export async function readBody(
   request: Request,
-  { maxBytes = DEFAULT_MAX_BODY_BYTES }: { maxBytes?: number } = {},
-): Promise<JsonBody> {
-  if (!isJsonContentType(request.headers.get("content-type"))) {
-    return failure(415, "Send the form as JSON.");
+  accepted: readonly string[],
+  { maxBytes = DEFAULT_MAX_BODY_BYTES, timeoutMs = DEFAULT_BODY_TIMEOUT_MS }: BodyOptions = {},
+): Promise<RawBody> {
+  const type = acceptedType(request.headers.get("content-type"), accepted);
+  if (!type) {
+    return failure(415, accepted.includes(JSON_TYPE) ? "Send the form as JSON." : "Send a form.");
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (Number.isFinite(declared) && declared > maxBytes) return failure(413, TOO_LARGE);
   if (!request.body) return failure(400, "The request is empty.");
 
-  let bytes: Uint8Array | null;
+  let read: Read;
   try {
-    bytes = await readLimited(request.body, maxBytes);
+    read = await readLimited(request.body, maxBytes, timeoutMs);
   } catch {
     return failure(400, "The request could not be read.");
   }
-  if (bytes === null) return failure(413, TOO_LARGE);
+  if (read.kind === "too_large") return failure(413, TOO_LARGE);
+  if (read.kind === "too_slow") return failure(408, TOO_SLOW);
 
   try {
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return { ok: true, value: JSON.parse(text) as unknown };
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
+    return { ok: true, type, text, bytes: read.bytes };
+  } catch {
+    return failure(400, "The request is not valid UTF-8.");
+  }
+}
+
+/** A JSON body (see readBody); its value is still untrusted and goes through a schema next. */
+export async function readJson(request: Request, options: BodyOptions = {}): Promise<JsonBody> {
+  const body = await readBody(request, [JSON_TYPE], options);
+  if (!body.ok) return body;
+  try {
+    return { ok: true, value: JSON.parse(body.text) as unknown };
   } catch {
     return failure(400, "The request is not valid JSON.");
   }

@@ -1,13 +1,22 @@
 import "server-only";
 import { z } from "zod";
+import { secureApiHeaders } from "@/lib/security/runtime";
 import type { FormResult } from "@/lib/validations/auth";
 
-/** Every auth answer is personal and short-lived: no cache may keep it. */
+/** Every auth answer is personal and short-lived: no cache may keep it (secureApiHeaders: no-store). */
 export function jsonResult(body: FormResult, status: number, headers?: HeadersInit): Response {
   const merged = new Headers(headers);
-  merged.set("Cache-Control", "no-store");
+  secureApiHeaders(merged);
   return Response.json(body, { status, headers: merged });
 }
+
+/**
+ * Passed to `safeParse` by every route: the message for a check that has none of its own. zod's
+ * defaults describe types ("Invalid input: expected string, received number"), which is for
+ * developers, not for the person at the form. The schema's own messages always take precedence.
+ */
+export const plainIssue: z.core.$ZodErrorMap = (issue) =>
+  issue.code === "too_big" ? "This is too long." : "This is not valid. Check it and try again.";
 
 /**
  * 422 with the schema's own messages, keyed by field name, as the forms expect. Form-level issues
@@ -19,10 +28,13 @@ export function invalidFields(error: z.ZodError): Response {
     if (Array.isArray(messages) && messages.length > 0) fieldErrors[field] = messages;
   }
   if (Object.keys(fieldErrors).length === 0) {
+    const extraFields = error.issues.some((issue) => issue.code === "unrecognized_keys");
     return jsonResult(
       {
         ok: false,
-        message: "This form has fields we don't accept. Reload the page and try again.",
+        message: extraFields
+          ? "This form has fields we don't accept. Reload the page and try again."
+          : "This request is not a form we understand. Reload the page and try again.",
       },
       422,
     );
@@ -30,9 +42,18 @@ export function invalidFields(error: z.ZodError): Response {
   return jsonResult({ ok: false, message: "Check the highlighted fields.", fieldErrors }, 422);
 }
 
+/** How long to wait, in words a person reads: minutes up to 90, hours up to 36, then days. */
+export function waitInWords(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  if (minutes === 1) return "a minute";
+  if (minutes <= 90) return `${minutes} minutes`;
+  const hours = Math.ceil(minutes / 60);
+  if (hours <= 36) return `${hours} hours`;
+  return `${Math.ceil(hours / 24)} days`;
+}
+
 export function tooManyRequests(retryAfterSeconds: number): Response {
-  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  const wait = minutes === 1 ? "a minute" : `${minutes} minutes`;
+  const wait = waitInWords(retryAfterSeconds);
   return jsonResult(
     { ok: false, message: `Too many attempts. Please wait ${wait} and try again.` },
     429,

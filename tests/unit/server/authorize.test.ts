@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { authorizeCredentials } from "@/lib/auth/authorize";
+import { DIRECTUS_LOGIN_ATTEMPTS, POLICIES } from "@/lib/auth/throttle";
 import {
   DIRECTUS,
   HttpResponse,
@@ -69,28 +70,41 @@ describe("authorizeCredentials", () => {
     expect(calls).toEqual([]);
   });
 
-  it("throws TooManyRequests after 5 attempts on one account, without calling Directus again", async () => {
+  it("lets one address try one account 10 times, then refuses it without calling Directus; the owner elsewhere still gets in", async () => {
     const calls = directusLogin(correct);
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 10; i++) {
       expect(
-        await authorizeCredentials({ ...credentials, password: "wrong" }, from(`198.51.100.${i}`)),
+        await authorizeCredentials({ ...credentials, password: "wrong" }, from("198.51.100.1")),
       ).toBeNull();
     }
-    await expect(authorizeCredentials(credentials, from("203.0.113.9"))).rejects.toThrow(
+    await expect(authorizeCredentials(credentials, from("198.51.100.1"))).rejects.toThrow(
       /^TooManyRequests$/,
     );
-    expect(calls).toHaveLength(5);
+    expect(calls).toHaveLength(10);
+    expect(await authorizeCredentials(credentials, from("203.0.113.9"))).toMatchObject({
+      id: "user-42",
+    });
   });
 
-  it("lets at most 5 of 20 parallel attempts on one account reach Directus", async () => {
+  it("lets at most 20 of 35 parallel attempts from 35 addresses reach Directus, whatever the addresses", async () => {
     const calls = directusLogin(correct);
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) =>
+      Array.from({ length: 35 }, (_, i) =>
         authorizeCredentials({ ...credentials, password: `wrong ${i}` }, from(`198.51.100.${i}`)),
       ),
     );
-    expect(calls.length).toBeLessThanOrEqual(5);
+    expect(calls).toHaveLength(POLICIES.signInAccount.points);
     expect(results.filter((r) => r.status === "rejected")).toHaveLength(15);
+    await expect(authorizeCredentials(credentials, from("203.0.113.9"))).rejects.toThrow(
+      "TooManyRequests",
+    );
+  });
+
+  it("keeps every account below Directus's suspension threshold, and one address at half the budget", () => {
+    expect(POLICIES.signInAccount.points).toBeLessThan(DIRECTUS_LOGIN_ATTEMPTS);
+    expect(POLICIES.signInAccountAddress.points * 2).toBeLessThanOrEqual(
+      POLICIES.signInAccount.points,
+    );
   });
 
   it("throttles one address spraying many accounts", async () => {
@@ -109,27 +123,51 @@ describe("authorizeCredentials", () => {
     });
   });
 
-  it("a success clears the account's failures", async () => {
+  it("a success clears the account's and this address's count", async () => {
     directusLogin(correct);
-    for (let i = 0; i < 4; i++)
+    for (let i = 0; i < 9; i++)
       await authorizeCredentials({ ...credentials, password: "wrong" }, from("198.51.100.1"));
     expect(await authorizeCredentials(credentials, from("198.51.100.1"))).not.toBeNull();
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 9; i++) {
       expect(
         await authorizeCredentials({ ...credentials, password: "wrong" }, from("198.51.100.1")),
       ).toBeNull();
     }
   });
 
-  it("throws ServiceUnavailable when Directus is unreachable, and the attempt costs nothing", async () => {
+  it("gives an attempt back only when it never reached Directus (connection refused)", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
-    const calls = directusLogin(() => HttpResponse.error());
-    for (let i = 0; i < 8; i++) {
+    const refused = Object.assign(new TypeError("fetch failed"), {
+      cause: Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }),
+    });
+    const fetch = vi.spyOn(globalThis, "fetch").mockRejectedValue(refused);
+    for (let i = 0; i < 15; i++) {
       await expect(authorizeCredentials(credentials, from("198.51.100.1"))).rejects.toThrow(
         /^ServiceUnavailable$/,
       );
     }
-    expect(calls).toHaveLength(8);
+    expect(fetch).toHaveBeenCalledTimes(15);
+  });
+
+  it("counts an attempt Directus may have judged (an error mid-request, a timeout)", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const calls = directusLogin(() => HttpResponse.error());
+    for (let i = 0; i < 10; i++) {
+      await expect(authorizeCredentials(credentials, from("198.51.100.1"))).rejects.toThrow(
+        /^ServiceUnavailable$/,
+      );
+    }
+    await expect(authorizeCredentials(credentials, from("198.51.100.1"))).rejects.toThrow(
+      /^TooManyRequests$/,
+    );
+    expect(calls).toHaveLength(10);
+  });
+
+  it("normalises the password to NFKC before Directus sees it", async () => {
+    const calls = directusLogin(() => directusError(401, "INVALID_CREDENTIALS"));
+    const nfd = "pässwörd ключ".normalize("NFD");
+    await authorizeCredentials({ email: "ada@example.com", password: nfd }, from("198.51.100.1"));
+    expect(calls[0]?.password).toBe("pässwörd ключ".normalize("NFC"));
   });
 
   it("throws ServiceUnavailable on a Directus 5xx, and never logs the password", async () => {

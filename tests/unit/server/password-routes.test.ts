@@ -1,9 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { POST as forgot } from "@/app/api/auth/forgot-password/route";
 import { POST as reset } from "@/app/api/auth/reset-password/route";
+import { POLICIES, beginSignIn } from "@/lib/auth/throttle";
 import {
   DIRECTUS,
   HttpResponse,
+  authAnswer,
   directusError,
   http,
   jsonRequest,
@@ -138,5 +140,74 @@ describe("POST /api/auth/reset-password", () => {
 
   it("403 for a cross-site request", async () => {
     expect((await call(valid, { origin: "https://evil.example" })).status).toBe(403);
+  });
+});
+
+describe("POST /api/auth/reset-password lifts a sign-in block", () => {
+  /** Directus's reset token: a JWT naming the account (unsigned here; only Directus checks it). */
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const token = `${part({ alg: "HS256" })}.${part({ email: "ada@example.com", scope: "password-reset", hash: "h" })}.sig`;
+  const newPassword = "a brand new passphrase";
+
+  function directus(loginAnswer: () => Response) {
+    const seen: Array<{ path: string; body: unknown }> = [];
+    const record =
+      (path: string) =>
+      async ({ request }: { request: Request }) => {
+        seen.push({ path, body: await request.json() });
+      };
+    server.use(
+      http.post(`${DIRECTUS}/auth/password/reset`, async (info) => {
+        await record("reset")(info);
+        return new HttpResponse(null, { status: 204 });
+      }),
+      http.post(`${DIRECTUS}/auth/login`, async (info) => {
+        await record("login")(info);
+        return loginAnswer();
+      }),
+      http.post(`${DIRECTUS}/auth/logout`, async (info) => {
+        await record("logout")(info);
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    return seen;
+  }
+
+  it("signs in once with the new password (resetting Directus's count), revokes that session and clears ours", async () => {
+    const seen = directus(() => HttpResponse.json(authAnswer({ refreshToken: "secret-refresh" })));
+    for (let i = 0; i < POLICIES.signInAccount.points; i++) {
+      await beginSignIn("ada@example.com", `203.0.113.${i}`);
+    }
+    expect((await beginSignIn("ada@example.com", "192.0.2.1")).allowed).toBe(false);
+
+    const res = await reset(
+      jsonRequest("/api/auth/reset-password", { token, password: newPassword }),
+    );
+    expect(res.status).toBe(200);
+    expect(seen).toEqual([
+      { path: "reset", body: { token, password: newPassword } },
+      { path: "login", body: { email: "ada@example.com", password: newPassword, mode: "json" } },
+      { path: "logout", body: { refresh_token: "secret-refresh", mode: "json" } },
+    ]);
+    expect((await beginSignIn("ada@example.com", "192.0.2.1")).allowed).toBe(true);
+  });
+
+  it("still answers 200 when that sign-in fails, and logs no secret", async () => {
+    const warn = vi.mocked(console.warn);
+    directus(() => directusError(401, "INVALID_CREDENTIALS"));
+    const res = await reset(
+      jsonRequest("/api/auth/reset-password", { token, password: newPassword }),
+    );
+    expect(res.status).toBe(200);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/could not lift the sign-in block/));
+    expect(JSON.stringify(warn.mock.calls)).not.toContain(token);
+  });
+
+  it("answers wrong types with plain sentences, never zod's own wording", async () => {
+    const res = await reset(jsonRequest("/api/auth/reset-password", { token: 5, password: [1] }));
+    expect(res.status).toBe(422);
+    const body = (await res.json()) as { fieldErrors: Record<string, string[]> };
+    expect(JSON.stringify(body)).not.toMatch(/expected|received|invalid input/i);
+    expect(Object.keys(body.fieldErrors).sort()).toEqual(["password", "token"]);
   });
 });

@@ -189,3 +189,85 @@ describe("proxy: refreshing the session", () => {
     for (const result of results) expect(result.setCookie.join()).toContain(`${COOKIE}=`);
   });
 });
+
+describe("proxy: security headers", () => {
+  const nonceOf = (policy: string | null) => /'nonce-([^']+)'/.exec(policy ?? "")?.[1];
+
+  async function answer(path: string, cookie?: string) {
+    const headers = cookie ? { cookie: `${COOKIE}=${cookie}` } : undefined;
+    return proxy(new NextRequest(`${APP}${path}`, { headers }));
+  }
+
+  it("gives each page a fresh nonce, on the answer and on the request Next renders", async () => {
+    const first = await answer("/login");
+    const second = await answer("/login");
+    const policy = first.headers.get("content-security-policy");
+    expect(policy).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+    expect(policy).toContain("frame-ancestors 'none'");
+    // Next reads the nonce from the CSP header of the request it renders.
+    expect(first.headers.get("x-middleware-request-content-security-policy")).toBe(policy);
+    expect(nonceOf(policy)).toBeDefined();
+    expect(nonceOf(second.headers.get("content-security-policy"))).not.toBe(nonceOf(policy));
+    expect(first.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(first.headers.get("x-frame-options")).toBe("DENY");
+    expect(first.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    expect(first.headers.get("permissions-policy")).toContain("camera=()");
+    expect(first.headers.has("strict-transport-security")).toBe(false);
+  });
+
+  it("ignores a policy the client sent: the request Next renders carries ours", async () => {
+    const response = await proxy(
+      new NextRequest(`${APP}/login`, {
+        headers: { "content-security-policy": "script-src 'nonce-chosenByTheClient'" },
+      }),
+    );
+    const forwarded = response.headers.get("x-middleware-request-content-security-policy");
+    expect(forwarded).not.toContain("chosenByTheClient");
+    expect(forwarded).toBe(response.headers.get("content-security-policy"));
+  });
+
+  it("puts the headers and no-store on its redirects, including those that clear a cookie", async () => {
+    for (const response of [await answer("/account"), await answer("/account", "garbage")]) {
+      expect(response.status).toBe(307);
+      expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(response.headers.get("cache-control")).toBe("no-store");
+    }
+  });
+
+  it("sends no Referer from the pages whose address carries a token", async () => {
+    for (const path of ["/reset-password?token=abc", "/verify-email?token=abc"]) {
+      expect((await answer(path)).headers.get("referrer-policy")).toBe("no-referrer");
+    }
+  });
+
+  it("gives the session endpoint the API policy, without a nonce", async () => {
+    const response = await answer("/api/auth/session");
+    expect(response.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
+  });
+
+  it("adds HSTS and upgrade-insecure-requests for an https app", async () => {
+    vi.stubEnv("NEXTAUTH_URL", "https://accounts.example.com");
+    const { resetEnvCacheForTests } = await import("@/lib/env");
+    resetEnvCacheForTests();
+    const response = await proxy(new NextRequest("https://accounts.example.com/login"));
+    expect(response.headers.get("strict-transport-security")).toBe(
+      "max-age=63072000; includeSubDomains",
+    );
+    expect(response.headers.get("content-security-policy")).toContain("upgrade-insecure-requests");
+  });
+
+  it("allows eval and the hot-reload socket only under next dev", async () => {
+    expect((await answer("/login")).headers.get("content-security-policy")).not.toMatch(
+      /unsafe-eval|ws:/,
+    );
+    vi.stubEnv("NODE_ENV", "development");
+    const { resetEnvCacheForTests } = await import("@/lib/env");
+    resetEnvCacheForTests();
+    const policy = (await answer("/login")).headers.get("content-security-policy");
+    expect(policy).toContain("'unsafe-eval'");
+    expect(policy).toContain("ws:");
+  });
+});

@@ -114,3 +114,27 @@ describe("rejectCrossSite", () => {
     expect(check(headers)).toBe(expected);
   });
 });
+
+describe("readJson deadlines", () => {
+  it("answers 408 when the body does not finish arriving in time, and hangs up", async () => {
+    let cancelled = false;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"email":'));
+      },
+      pull: () => new Promise(() => {}),
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const request = new Request(`${APP}/api/x`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    const result = await readJson(request, { timeoutMs: 50 });
+    expect(result.ok ? 200 : result.response.status).toBe(408);
+    expect(cancelled).toBe(true);
+  });
+});

@@ -188,3 +188,49 @@ describe("POST /api/auth/register", () => {
     expect(result.text).not.toMatch(/permission to access/);
   });
 });
+
+describe("POST /api/auth/register, unusual but valid input", () => {
+  it("201 when a concurrent registration of the same email won the race in Directus", async () => {
+    directusRegistration(() =>
+      directusError(400, "RECORD_NOT_UNIQUE", 'Value "ada@example.com" has to be unique', {
+        field: "email",
+      }),
+    );
+    const result = await call(form);
+    expect(result.status).toBe(201);
+    expect(result.text).not.toMatch(/unique/i);
+  });
+
+  it("forwards the password in NFKC, so NFC and NFD spellings are one password", async () => {
+    const bodies = directusRegistration();
+    const password = "pässwörd 🔐 ключ 密码 long enough";
+    await call({ ...form, password: password.normalize("NFD") });
+    expect((bodies[0] as { password: string }).password).toBe(password.normalize("NFKC"));
+  });
+
+  it("422 with plain sentences for wrong types, never zod's own wording", async () => {
+    const bodies = directusRegistration();
+    const result = await call({
+      ...form,
+      first_name: 42,
+      email: ["a@example.com"],
+      password: null,
+    });
+    expect(result.status).toBe(422);
+    expect(result.text).not.toMatch(/expected|received|invalid input/i);
+    expect(Object.keys(result.json.fieldErrors as object).sort()).toEqual([
+      "email",
+      "first_name",
+      "password",
+    ]);
+    expect(bodies).toEqual([]);
+  });
+
+  it("422 'not a form we understand' for a body that is no object", async () => {
+    for (const body of ["[]", "null", '"ada@example.com"', "42"]) {
+      const result = await call(body);
+      expect(result.status).toBe(422);
+      expect(result.json.message).toMatch(/not a form we understand/);
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
 import { resetRefreshCacheForTests } from "@/lib/auth/refresh";
 import { resetThrottleForTests } from "@/lib/auth/throttle";
+import { setTimingFloorsForTests } from "@/lib/auth/uniform-timing";
 import { resetEnvCacheForTests } from "@/lib/env";
 
 /** A Directus that exists only inside msw; any request it does not expect fails the test. */
@@ -42,7 +43,11 @@ const LOG_LEVELS = ["log", "info", "warn", "error"] as const;
  * Console output is captured, kept quiet, and checked for secrets after each test.
  */
 export function setupServerTests(): void {
-  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  beforeAll(() => {
+    server.listen({ onUnhandledRequest: "error" });
+    // The padding that hides account existence in timing (uniform-timing.ts) only slows these down.
+    setTimingFloorsForTests(false);
+  });
   beforeEach(() => {
     for (const [key, value] of Object.entries(TEST_ENV)) vi.stubEnv(key, value);
     resetEnvCacheForTests();
@@ -64,7 +69,10 @@ export function setupServerTests(): void {
     vi.unstubAllEnvs();
     resetEnvCacheForTests();
   });
-  afterAll(() => server.close());
+  afterAll(() => {
+    server.close();
+    setTimingFloorsForTests(true);
+  });
 }
 
 /** An unsigned JWT with Directus's claims: enough for code that only reads them. */

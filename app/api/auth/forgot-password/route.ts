@@ -5,6 +5,7 @@ import { readJson } from "@/lib/http/read-json";
 import {
   invalidFields,
   jsonResult,
+  plainIssue,
   serviceUnavailable,
   tooManyRequests,
 } from "@/lib/http/responses";
@@ -20,7 +21,7 @@ export async function POST(request: Request): Promise<Response> {
   const body = await readJson(request);
   if (!body.ok) return body.response;
 
-  const parsed = forgotPasswordSchema.safeParse(body.value);
+  const parsed = forgotPasswordSchema.safeParse(body.value, { error: plainIssue });
   if (!parsed.success) return invalidFields(parsed.error);
 
   // Throttled per email whether or not it has an account, so a 429 reveals nothing either.

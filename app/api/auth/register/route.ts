@@ -1,12 +1,15 @@
 import { clientAddress } from "@/lib/auth/client-address";
+import { withNormalisedPassword } from "@/lib/auth/passwords";
 import { registerCustomer } from "@/lib/auth/register";
 import { throttleRegister } from "@/lib/auth/throttle";
+import { padUntil } from "@/lib/auth/uniform-timing";
 import { getEnv } from "@/lib/env";
 import { readJson } from "@/lib/http/read-json";
 import {
   internalError,
   invalidFields,
   jsonResult,
+  plainIssue,
   serviceUnavailable,
   tooManyRequests,
 } from "@/lib/http/responses";
@@ -23,15 +26,21 @@ export async function POST(request: Request): Promise<Response> {
   if (!body.ok) return body.response;
 
   // Strict schema: role, status, policies or any other extra field fails here and never reaches Directus.
-  const parsed = registerSchema(getEnv().PASSWORD_MIN_LENGTH).safeParse(body.value);
+  const parsed = registerSchema(getEnv().PASSWORD_MIN_LENGTH).safeParse(
+    withNormalisedPassword(body.value),
+    { error: plainIssue },
+  );
   if (!parsed.success) return invalidFields(parsed.error);
 
   const verdict = await throttleRegister(parsed.data.email, clientAddress(request.headers));
   if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
 
+  const startedAt = performance.now();
   const outcome = await registerCustomer(parsed.data);
   switch (outcome.kind) {
     case "accepted":
+      // A new email costs Directus a user insert and a password hash, an existing one nothing.
+      await padUntil(startedAt, "register");
       return jsonResult({ ok: true, message: REGISTERED_MESSAGE }, 201);
     case "weak_password":
       return jsonResult(

@@ -1,11 +1,14 @@
 import { clientAddress } from "@/lib/auth/client-address";
 import { resetPassword } from "@/lib/auth/password-reset";
+import { withNormalisedPassword } from "@/lib/auth/passwords";
 import { throttleResetPassword } from "@/lib/auth/throttle";
+import { unlockAfterReset } from "@/lib/auth/unlock-after-reset";
 import { getEnv } from "@/lib/env";
 import { readJson } from "@/lib/http/read-json";
 import {
   invalidFields,
   jsonResult,
+  plainIssue,
   serviceUnavailable,
   tooManyRequests,
 } from "@/lib/http/responses";
@@ -18,14 +21,20 @@ export async function POST(request: Request): Promise<Response> {
   const body = await readJson(request);
   if (!body.ok) return body.response;
 
-  const parsed = resetPasswordSchema(getEnv().PASSWORD_MIN_LENGTH).safeParse(body.value);
+  const parsed = resetPasswordSchema(getEnv().PASSWORD_MIN_LENGTH).safeParse(
+    withNormalisedPassword(body.value),
+    { error: plainIssue },
+  );
   if (!parsed.success) return invalidFields(parsed.error);
 
-  const verdict = await throttleResetPassword(clientAddress(request.headers));
+  const address = clientAddress(request.headers);
+  const verdict = await throttleResetPassword(address);
   if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
 
-  switch (await resetPassword(parsed.data.token, parsed.data.password)) {
+  const { token, password } = parsed.data;
+  switch (await resetPassword(token, password)) {
     case "ok":
+      await unlockAfterReset(token, password, address);
       return jsonResult(
         { ok: true, message: "Your password was changed. Sign in with your new password." },
         200,

@@ -1,0 +1,51 @@
+import "server-only";
+import { login, logout } from "@directus/sdk";
+import { publicClient } from "@/lib/directus/client";
+import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
+import { signInSucceeded } from "./throttle";
+import { sessionTokensFrom } from "./tokens";
+
+/**
+ * A completed password reset proves the customer owns the mailbox, something no attacker guessing
+ * passwords can fake, so it lifts any sign-in block on the account, in the app and in Directus alike.
+ *
+ * Clearing only our counters would not be enough: Directus keeps counting failed attempts until the
+ * next successful login (a reset does not reset it), so the attacker who filled our budget could fill
+ * it again and push Directus past its suspension threshold. One login with the new password resets
+ * Directus's counter; its tokens are revoked at once, and the customer signs in as usual. Called only
+ * after Directus accepted the reset, so the token (and the email it names) is genuine.
+ */
+export async function unlockAfterReset(
+  token: string,
+  password: string,
+  address: string,
+): Promise<void> {
+  const email = resetTokenEmail(token);
+  if (!email) return;
+  try {
+    const answer = await publicClient().request(login({ email, password }, { mode: "json" }));
+    await signInSucceeded(email, address);
+    const tokens = sessionTokensFrom(answer, Date.now());
+    if (tokens) {
+      await publicClient().request(logout({ mode: "json", refresh_token: tokens.refreshToken }));
+    }
+  } catch (error) {
+    console.warn(
+      `reset-password: could not lift the sign-in block: ${describeFailure(classifyDirectusError(error))}`,
+    );
+  }
+}
+
+/** Directus's reset token is a JWT whose payload names the account: `{ email, scope, hash }`. */
+function resetTokenEmail(token: string): string | undefined {
+  const payload = token.split(".")[1];
+  if (!payload) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    if (typeof claims !== "object" || claims === null) return undefined;
+    const { email, scope } = claims as Record<string, unknown>;
+    return scope === "password-reset" && typeof email === "string" ? email : undefined;
+  } catch {
+    return undefined;
+  }
+}

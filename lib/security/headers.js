@@ -1,0 +1,143 @@
+// @ts-check
+/**
+ * The security headers of every response, built in one place. Plain JavaScript (type-checked) because
+ * next.config.js imports it as well as proxy.ts: the config is loaded before any TypeScript is compiled.
+ *
+ * Who sets what:
+ * - proxy.ts, on pages, their redirects and /api/auth/session: the whole set, with a fresh nonce in the
+ *   Content-Security-Policy (Next reads it from the request's CSP header and puts it on its scripts).
+ * - next.config.js `headers()`, on everything, including what the proxy skips (next-auth's other
+ *   endpoints, our JSON routes, static files): the same set without a nonce and without HSTS, because
+ *   `next build` records them in its routes manifest, before the app's URL is known.
+ * - lib/security/runtime.ts, on route handler answers: the API set, with HSTS decided at run time.
+ * A response that passes through the proxy gets the proxy's value for a header both set.
+ */
+
+/** Pages whose address carries a one-time token: no Referer may take it to anyone, not even us. */
+export const TOKEN_PAGES = ["/reset-password", "/verify-email"];
+
+/** Two years, the preload list's minimum; sent only when the app's public URL is https. */
+export const STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains";
+
+/** JSON and files render nothing: they may load nothing and be framed by no one. */
+export const API_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/** Powerful features no auth page uses; features Chromium does not know would log console errors. */
+const PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
+
+/**
+ * A fresh, unguessable value for one response: 128 random bits, base64.
+ * @returns {string}
+ */
+export function createNonce() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/**
+ * The page policy. With a nonce, Next's inline bootstrap scripts and the scripts they load run
+ * ('strict-dynamic'; 'self' is the fallback of browsers without CSP level 3) and nothing else does.
+ * Without one (pages the proxy did not see), no inline script runs: the server-rendered HTML and its
+ * stylesheet still show. `next dev` needs eval (React's debugging), inline styles injected by its
+ * runtime and a websocket for hot reload; production gets none of them.
+ *
+ * @param {{ nonce?: string | undefined, development?: boolean, https?: boolean }} options
+ * @returns {string}
+ */
+export function contentSecurityPolicy({ nonce, development = false, https = false }) {
+  const nonceSource = nonce ? [`'nonce-${nonce}'`] : [];
+  /** @type {Array<[string, string[]]>} */
+  const directives = [
+    ["default-src", ["'self'"]],
+    [
+      "script-src",
+      [
+        "'self'",
+        ...nonceSource,
+        ...(nonce ? ["'strict-dynamic'"] : []),
+        ...(development ? ["'unsafe-eval'"] : []),
+      ],
+    ],
+    // A nonce makes browsers ignore 'unsafe-inline', so development gets one or the other.
+    ["style-src", ["'self'", ...(development ? ["'unsafe-inline'"] : nonceSource)]],
+    ["img-src", ["'self'", "data:"]],
+    ["font-src", ["'self'"]],
+    ["connect-src", ["'self'", ...(development ? ["ws:"] : [])]],
+    ["object-src", ["'none'"]],
+    ["base-uri", ["'self'"]],
+    ["form-action", ["'self'"]],
+    ["frame-ancestors", ["'none'"]],
+  ];
+  // Over plain http (local runs, the e2e stack) this would send every subresource to an https port.
+  if (https) directives.push(["upgrade-insecure-requests", []]);
+  return directives.map(([name, sources]) => [name, ...sources].join(" ")).join("; ");
+}
+
+/**
+ * @param {string} pathname
+ * @returns {boolean}
+ */
+function isApi(pathname) {
+  return pathname === "/api" || pathname.startsWith("/api/");
+}
+
+/**
+ * Every security header for a response to `pathname`.
+ *
+ * @param {{ pathname: string, https: boolean, development?: boolean, nonce?: string | undefined }} options
+ * @returns {Record<string, string>}
+ */
+export function securityHeaders({ pathname, https, development = false, nonce }) {
+  /** @type {Record<string, string>} */
+  const headers = {
+    "Content-Security-Policy": isApi(pathname)
+      ? API_CONTENT_SECURITY_POLICY
+      : contentSecurityPolicy({ nonce, development, https }),
+    "X-Content-Type-Options": "nosniff",
+    // The legacy twin of frame-ancestors, for browsers that predate it.
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": TOKEN_PAGES.includes(pathname)
+      ? "no-referrer"
+      : "strict-origin-when-cross-origin",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+    // No other window keeps a handle on ours (sign-in pages opened from a link cannot be scripted).
+    "Cross-Origin-Opener-Policy": "same-origin",
+  };
+  if (https) headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY;
+  return headers;
+}
+
+/**
+ * @param {Record<string, string>} headers
+ * @returns {Array<{ key: string, value: string }>}
+ */
+function asList(headers) {
+  return Object.entries(headers).map(([key, value]) => ({ key, value }));
+}
+
+/**
+ * For next.config.js `headers()`. Later entries win for the same header, so the general rule comes
+ * first. Cache-Control is set for the auth endpoints only: Next sets its own on pages (dynamic pages
+ * get `private, no-cache, no-store, max-age=0, must-revalidate`) and overrides any set here.
+ *
+ * @param {{ development?: boolean }} [options]
+ * @returns {Array<{ source: string, headers: Array<{ key: string, value: string }> }>}
+ */
+export function nextConfigHeaders({ development = false } = {}) {
+  return [
+    {
+      source: "/:path*",
+      headers: asList(securityHeaders({ pathname: "/", https: false, development })),
+    },
+    {
+      source: "/api/:path*",
+      headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }],
+    },
+    { source: "/api/auth/:path*", headers: [{ key: "Cache-Control", value: "no-store" }] },
+    ...TOKEN_PAGES.map((source) => ({
+      source,
+      headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
+    })),
+  ];
+}
