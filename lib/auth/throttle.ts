@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { getEnv } from "@/lib/env";
 import {
@@ -32,14 +32,15 @@ import {
  *
  * Points are taken **before** Directus is called (counting failures afterwards would let a burst of
  * parallel attempts through together). A success gives them back: the account and this address's
- * pair start fresh. An attempt Directus never judged (it was down) costs nothing, and neither does an
- * attempt we refuse, so hammering a blocked account does not extend its block.
+ * pair start fresh. An attempt that certainly never reached Directus (connection refused) costs
+ * nothing, and neither does an attempt we refuse, so hammering a blocked account does not extend its
+ * block. A timed-out attempt does count: Directus may have counted it too.
  *
  * When an attacker with many addresses has used up the ceiling, the owner is blocked too, for at most
  * 7 days — never suspended — and a password reset lets them in at once: the reset route signs in with
  * the new password once (see unlock-after-reset.ts), which proves ownership of the mailbox, resets
- * Directus's counter and clears ours. Known-device cookies would let the owner skip even that; see
- * the report in the issue.
+ * Directus's counter and clears ours. (Known-device cookies, not built yet, would let a returning
+ * owner skip even that.)
  *
  * Counted attempts, not just failures, since we cannot know an attempt's outcome before Directus
  * judges it. Memory store: a restart of Next forgets the counts while Directus (whose counter lives in
@@ -72,9 +73,15 @@ export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSe
 
 type Charge = [PolicyName, string];
 
-/** Emails are hashed so that a shared store (Redis) never holds a list of who tried to sign in. */
+/**
+ * Emails are keyed by an HMAC under the app's secret, so that a shared store (Redis) never holds a
+ * list of who tried to sign in: a plain hash of an email is confirmed by hashing a guess. Rotating
+ * NEXTAUTH_SECRET starts every account's count afresh.
+ */
 function accountKey(email: string): string {
-  return createHash("sha256").update(email.trim().toLowerCase()).digest("base64url");
+  return createHmac("sha256", getEnv().NEXTAUTH_SECRET)
+    .update(`rate-limit-account:${email.trim().toLowerCase()}`)
+    .digest("base64url");
 }
 
 /** The address's charge first (see consumeAddressThenAccount), then the account's. */

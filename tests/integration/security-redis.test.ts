@@ -5,7 +5,7 @@
  * reason printed, except on CI, where it must run.
  */
 import net from "node:net";
-import { createHash, randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -70,8 +70,15 @@ describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
     return (await admin?.keys(pattern)) ?? [];
   }
 
+  const secret = randomBytes(32).toString("base64url");
+
   beforeAll(async () => {
     await admin?.connect();
+    vi.stubEnv("NEXTAUTH_URL", "http://localhost:3000");
+    vi.stubEnv("NEXTAUTH_SECRET", secret);
+    vi.stubEnv("DIRECTUS_URL", "http://127.0.0.1:8055");
+    vi.stubEnv("DIRECTUS_SERVICE_TOKEN", "service-token-0123456789abcdef");
+    resetEnvCacheForTests();
   });
   afterEach(async () => {
     for (const created of instances.splice(0)) await created.store.close();
@@ -80,6 +87,8 @@ describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
     const made = await keys(`${namespace}:*`);
     if (made.length > 0) await admin?.del(...made);
     admin?.disconnect();
+    vi.unstubAllEnvs();
+    resetEnvCacheForTests();
   });
 
   it("a second instance sees the first one's sign-in attempts, and a success on either clears them", async () => {
@@ -129,10 +138,6 @@ describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
 
   it("the app uses Redis when REDIS_URL is set", async () => {
     vi.stubEnv("REDIS_URL", REDIS_URL);
-    vi.stubEnv("NEXTAUTH_URL", "http://localhost:3000");
-    vi.stubEnv("NEXTAUTH_SECRET", randomBytes(32).toString("base64url"));
-    vi.stubEnv("DIRECTUS_URL", "http://127.0.0.1:8055");
-    vi.stubEnv("DIRECTUS_SERVICE_TOKEN", "service-token-0123456789abcdef");
     resetEnvCacheForTests();
     resetThrottleForTests();
     try {
@@ -141,7 +146,9 @@ describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
       await app.store.ready();
       const email = `app.${namespace}@example.com`;
       expect((await app.register(email, "198.51.100.77")).allowed).toBe(true);
-      const accountHash = createHash("sha256").update(email).digest("base64url");
+      const accountHash = createHmac("sha256", secret)
+        .update(`rate-limit-account:${email}`)
+        .digest("base64url");
       const made = [
         `${REDIS_KEY_NAMESPACE}:register:address:198.51.100.77`,
         `${REDIS_KEY_NAMESPACE}:register:account:${accountHash}`,
@@ -153,7 +160,7 @@ describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
       }
     } finally {
       resetThrottleForTests();
-      vi.unstubAllEnvs();
+      vi.stubEnv("REDIS_URL", undefined);
       resetEnvCacheForTests();
     }
   });
