@@ -23,14 +23,13 @@ const envSchema = z.object({
     .int()
     .min(60)
     .default(7 * 24 * 60 * 60),
-  /** Optional: share rate limits and the refresh single-flight between several Next instances. */
+  /** Optional: share rate limits between several Next instances (the refresh single-flight stays per process). */
   REDIS_URL: z.url().optional(),
   /**
    * Set to true when a reverse proxy in front of Next appends to or overwrites X-Forwarded-For: its
-   * rightmost entry, the client as that proxy saw it, keys the per-address rate limits. Left false
-   * (Next exposed directly), the key is the X-Forwarded-For that Next fills from the socket, which a
-   * client can pre-empt by sending its own: per-address limits are then best effort, per-account
-   * limits are not affected. See lib/auth/client-address.ts.
+   * rightmost entry keys the per-address rate limits. Left false, X-Forwarded-For is ignored and the
+   * TCP peer address (pinned by instrumentation.ts, overwriting anything a client sent) is used.
+   * See lib/auth/client-address.ts.
    */
   TRUST_PROXY: z.stringbool().default(false),
 });
