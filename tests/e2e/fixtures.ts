@@ -67,6 +67,26 @@ export async function fillRegister(page: Page, c: ReturnType<typeof newCustomer>
   await page.getByLabel(/^password$/i).fill(c.password);
 }
 
+/** Registers a new customer through the form; returns it with the time the mail can arrive after. */
+export async function registerThroughForm(page: Page) {
+  const customer = newCustomer();
+  const since = Date.now();
+  await page.goto("/register");
+  await fillRegister(page, customer);
+  await page.getByRole("button", { name: /create account/i }).click();
+  await expect(page.getByText(/check your inbox/i)).toBeVisible();
+  return { customer, since };
+}
+
+/** Registers through the form and opens the confirmation link from the mail, as a customer would. */
+export async function registerAndConfirm(page: Page) {
+  const { customer, since } = await registerThroughForm(page);
+  const link = await mailLink(customer.email, /verify/i, "/verify-email", since);
+  await page.goto(link.pathname + link.search);
+  await expect(page.getByRole("heading", { name: /confirmed|verified/i })).toBeVisible();
+  return { customer, confirmationLink: link };
+}
+
 export async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel(/email/i).fill(email);
   await page.getByLabel(/^password$/i).fill(password);
@@ -78,7 +98,9 @@ export async function createActiveCustomer() {
   const customer = newCustomer();
   const token = await adminToken();
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  const roles = await fetch(`${stack.directusUrl}/roles?filter[name][_eq]=Customer&fields=id`, { headers });
+  const roles = await fetch(`${stack.directusUrl}/roles?filter[name][_eq]=Customer&fields=id`, {
+    headers,
+  });
   const role = ((await roles.json()) as { data: Array<{ id: string }> }).data[0]?.id;
   if (!role) throw new Error("no Customer role in Directus");
   const res = await fetch(`${stack.directusUrl}/users`, {

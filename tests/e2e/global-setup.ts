@@ -46,7 +46,11 @@ export default async function globalSetup() {
   };
 
   if (process.env.E2E_SKIP_BUILD !== "1") {
-    const build = spawnSync(process.execPath, [NEXT_BIN, "build"], { cwd: ROOT, env: appEnv, stdio: "inherit" });
+    const build = spawnSync(process.execPath, [NEXT_BIN, "build"], {
+      cwd: ROOT,
+      env: appEnv,
+      stdio: "inherit",
+    });
     if (build.status !== 0) {
       await backend.stop();
       throw new Error("next build failed");
@@ -54,13 +58,17 @@ export default async function globalSetup() {
   }
 
   let appOutput = "";
-  const app = spawnService(process.execPath, [NEXT_BIN, "start", "--port", String(appPort), "--hostname", "127.0.0.1"], {
-    env: appEnv,
-    onOutput: (s: string) => {
-      appOutput = (appOutput + s).slice(-50_000);
-      if (process.env.DEBUG_APP) process.stderr.write(s);
+  const app = spawnService(
+    process.execPath,
+    [NEXT_BIN, "start", "--port", String(appPort), "--hostname", "127.0.0.1"],
+    {
+      env: appEnv,
+      onOutput: (s: string) => {
+        appOutput = (appOutput + s).slice(-50_000);
+        if (process.env.DEBUG_APP) process.stderr.write(s);
+      },
     },
-  });
+  );
   try {
     await waitForOk(`${appUrl}/login`, 60_000);
   } catch (err) {

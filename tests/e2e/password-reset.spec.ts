@@ -1,19 +1,14 @@
-import { expect, fillRegister, mailLink, newCustomer, signIn, test } from "./fixtures";
+import { expect, mailLink, registerAndConfirm, signIn, test } from "./fixtures";
 
-test("forgot password: mail, reset, the old password fails and the new one works; the link works once", async ({ page }) => {
-  const customer = newCustomer();
-  let since = Date.now();
-  await page.goto("/register");
-  await fillRegister(page, customer);
-  await page.getByRole("button", { name: /create account/i }).click();
-  await expect(page.getByText(/check your inbox/i)).toBeVisible();
-  const verify = await mailLink(customer.email, /verify/i, "/verify-email", since);
-  await page.goto(verify.pathname + verify.search);
+test("forgot password: mail, reset, the old password fails and the new one works; the link works once", async ({
+  page,
+}) => {
+  const { customer } = await registerAndConfirm(page);
 
   await page.goto("/login");
   await page.getByRole("link", { name: /forgot/i }).click();
   await expect(page).toHaveURL(/\/forgot-password/);
-  since = Date.now();
+  const since = Date.now();
   await page.getByLabel(/email/i).fill(customer.email);
   await page.getByRole("button", { name: /send/i }).click();
   const answerForKnown = page.getByText(/if an account exists/i);

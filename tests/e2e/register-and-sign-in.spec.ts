@@ -1,7 +1,19 @@
 import { ACCESS_TOKEN_TTL_SECONDS } from "./constants";
-import { expect, fillRegister, mailLink, newCustomer, signIn, test } from "./fixtures";
+import {
+  expect,
+  fillRegister,
+  mailLink,
+  newCustomer,
+  registerAndConfirm,
+  registerThroughForm,
+  signIn,
+  test,
+} from "./fixtures";
 
-test("register, confirm the email, sign in, stay signed in, sign out", async ({ page, context }) => {
+test("register, confirm the email, sign in, stay signed in, sign out", async ({
+  page,
+  context,
+}) => {
   const customer = newCustomer();
   const since = Date.now();
 
@@ -13,7 +25,10 @@ test("register, confirm the email, sign in, stay signed in, sign out", async ({ 
   const verifyLink = await mailLink(customer.email, /verify/i, "/verify-email", since);
   await page.goto(verifyLink.pathname + verifyLink.search);
   await expect(page.getByRole("heading", { name: /confirmed|verified/i })).toBeVisible();
-  await page.getByRole("link", { name: /sign in/i }).first().click();
+  await page
+    .getByRole("link", { name: /sign in/i })
+    .first()
+    .click();
   await expect(page).toHaveURL(/\/login/);
 
   await signIn(page, customer.email, customer.password);
@@ -28,14 +43,18 @@ test("register, confirm the email, sign in, stay signed in, sign out", async ({ 
   expect(Object.keys(session.user)).toEqual(["id"]);
   expect(await page.evaluate(() => document.cookie)).not.toMatch(/session-token/);
   expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
-  const sessionCookie = (await context.cookies()).find((c) => c.name.endsWith("next-auth.session-token"));
+  const sessionCookie = (await context.cookies()).find((c) =>
+    c.name.endsWith("next-auth.session-token"),
+  );
   expect(sessionCookie?.httpOnly).toBe(true);
   expect(sessionCookie?.sameSite).toBe("Lax");
   // Neither the page nor its RSC payload carries a JWT (Directus access tokens are JWTs), nor the
   // encrypted session cookie's value.
   const jwtLike = /eyJ[\w-]{10,}\.[\w-]{10,}\.[\w-]{10,}/;
   for (const url of ["/account", "/account?_rsc=1"]) {
-    const body = await (await page.request.get(url, { headers: url.includes("_rsc") ? { RSC: "1" } : {} })).text();
+    const body = await (
+      await page.request.get(url, { headers: url.includes("_rsc") ? { RSC: "1" } : {} })
+    ).text();
     expect(body).not.toMatch(jwtLike);
     expect(body).not.toContain(sessionCookie?.value ?? "no cookie");
   }
@@ -65,33 +84,24 @@ test("register, confirm the email, sign in, stay signed in, sign out", async ({ 
   // token was revoked in Directus at sign-out.
   await context.addCookies(cookiesBeforeSignOut);
   const expiredAt = Date.now() + (ACCESS_TOKEN_TTL_SECONDS + 1) * 1_000;
-  await expect.poll(() => Date.now(), { timeout: 30_000, intervals: [500] }).toBeGreaterThan(expiredAt);
+  await expect
+    .poll(() => Date.now(), { timeout: 30_000, intervals: [500] })
+    .toBeGreaterThan(expiredAt);
   await page.goto("/account");
   await expect(page).toHaveURL(/\/login/);
 });
 
 test("a confirmation link works once", async ({ page }) => {
-  const customer = newCustomer();
-  const since = Date.now();
-  await page.goto("/register");
-  await fillRegister(page, customer);
-  await page.getByRole("button", { name: /create account/i }).click();
-  await expect(page.getByText(/check your inbox/i)).toBeVisible();
-  const link = await mailLink(customer.email, /verify/i, "/verify-email", since);
-
-  await page.goto(link.pathname + link.search);
-  await expect(page.getByRole("heading", { name: /confirmed|verified/i })).toBeVisible();
+  const { confirmationLink: link } = await registerAndConfirm(page);
   await page.goto(link.pathname + link.search);
   await expect(page.getByText(/invalid|already used/i).first()).toBeVisible();
   await expect(page.getByRole("link", { name: /register|create/i }).first()).toBeVisible();
 });
 
-test("an unconfirmed account gets the same generic sign-in message as a wrong password", async ({ page }) => {
-  const customer = newCustomer();
-  await page.goto("/register");
-  await fillRegister(page, customer);
-  await page.getByRole("button", { name: /create account/i }).click();
-  await expect(page.getByText(/check your inbox/i)).toBeVisible();
+test("an unconfirmed account gets the same generic sign-in message as a wrong password", async ({
+  page,
+}) => {
+  const { customer } = await registerThroughForm(page);
 
   await page.goto("/login");
   await signIn(page, customer.email, customer.password);
@@ -101,18 +111,13 @@ test("an unconfirmed account gets the same generic sign-in message as a wrong pa
 
   await page.goto("/login");
   await signIn(page, `nobody.${customer.email}`, customer.password);
-  await expect(page.getByRole("alert").filter({ hasText: /incorrect/i })).toHaveText(unverifiedText ?? "");
+  await expect(page.getByRole("alert").filter({ hasText: /incorrect/i })).toHaveText(
+    unverifiedText ?? "",
+  );
 });
 
 test("sign-in returns to a same-origin callbackUrl and ignores a foreign one", async ({ page }) => {
-  const customer = newCustomer();
-  const since = Date.now();
-  await page.goto("/register");
-  await fillRegister(page, customer);
-  await page.getByRole("button", { name: /create account/i }).click();
-  await expect(page.getByText(/check your inbox/i)).toBeVisible();
-  const link = await mailLink(customer.email, /verify/i, "/verify-email", since);
-  await page.goto(link.pathname + link.search);
+  const { customer } = await registerAndConfirm(page);
 
   await page.goto("/account");
   await expect(page).toHaveURL(/\/login\?callbackUrl=%2Faccount/);
