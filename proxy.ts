@@ -1,6 +1,7 @@
 import { decode, encode, type JWT } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { refreshSession } from "@/lib/auth/refresh";
+import { isDirectusAvailable } from "@/lib/directus/client";
 import {
   readSessionCookie,
   sessionCookieName,
@@ -8,6 +9,7 @@ import {
   sessionCookieOptions,
 } from "@/lib/auth/session-cookie";
 import { getEnv } from "@/lib/env";
+import { unavailablePage } from "@/lib/http/unavailable-page";
 import { createNonce, securityHeaders } from "@/lib/security/headers";
 import { securityContext } from "@/lib/security/runtime";
 
@@ -22,6 +24,8 @@ import { securityContext } from "@/lib/security/runtime";
 function isProtected(pathname: string): boolean {
   return pathname === "/" || pathname === "/account" || pathname.startsWith("/account/");
 }
+
+const RETRY_AFTER_SECONDS = "30";
 
 function isSignInPage(pathname: string): boolean {
   return pathname === "/login" || pathname === "/register";
@@ -96,7 +100,8 @@ function secured(res: NextResponse, headers: Record<string, string>): NextRespon
 
 export default async function proxy(req: NextRequest): Promise<NextResponse> {
   const { pathname, search } = req.nextUrl;
-  const security = securityHeaders({ pathname, nonce: createNonce(), ...securityContext() });
+  const nonce = createNonce();
+  const security = securityHeaders({ pathname, nonce, ...securityContext() });
   const state = await sessionState(req);
 
   const existing = sessionCookieNames(req.cookies);
@@ -129,6 +134,22 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   // Next takes the nonce for its scripts from the policy on the request it renders.
   const csp = security["Content-Security-Policy"];
   if (csp) req.headers.set("content-security-policy", csp);
+
+  // Every page here either needs Directus or leads to a form that does. A page cannot answer 503
+  // itself (see lib/http/unavailable-page.ts), so when Directus is down the proxy does, leaving the
+  // session cookie as it is: being unable to reach Directus is no reason to sign anyone out.
+  if (pathname !== "/api/auth/session" && !(await isDirectusAvailable())) {
+    const res = new NextResponse(unavailablePage({ nonce, retryPath: callbackUrl }), {
+      status: 503,
+      headers: {
+        "Content-Type": "text/html; charset=utf-8",
+        "Cache-Control": "no-store",
+        "Retry-After": RETRY_AFTER_SECONDS,
+      },
+    });
+    return secured(applyCookie(res, change), security);
+  }
+
   const res = NextResponse.next({ request: { headers: req.headers } });
   return secured(applyCookie(res, change), security);
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { createDirectus, rest, staticToken } from "@directus/sdk";
 import { getEnv } from "@/lib/env";
 import { DirectusHttpError, DirectusUnreachableError } from "./errors";
+import { directusAvailable, reportDirectusHealth } from "./health";
 
 /**
  * Directus clients for the Next server. Only `rest()` commands: the SDK's `authentication()` starts an
@@ -28,8 +29,11 @@ function boundedFetch(timeoutMs: number): typeof fetch {
       // Resolved at call time so test doubles that patch globalThis.fetch are honoured.
       response = await globalThis.fetch(input, { ...init, signal, cache: "no-store" });
     } catch (cause) {
+      // A caller that gave up on its own says nothing about Directus.
+      if (!init?.signal?.aborted) reportDirectusHealth(false);
       throw new DirectusUnreachableError("Directus did not answer", { cause });
     }
+    reportDirectusHealth(response.status < 500);
     const isRedirect = response.status >= 300 && response.status < 400;
     if (!response.ok && !isRedirect && (response.status >= 500 || !isJson(response))) {
       // Not awaited: some stream sources only settle a cancel once fully read.
@@ -38,6 +42,27 @@ function boundedFetch(timeoutMs: number): typeof fetch {
     }
     return response;
   };
+}
+
+/** Directus's cheapest endpoint, under the same timeout as every call: does it answer at all? */
+async function ping(): Promise<boolean> {
+  const { DIRECTUS_URL, DIRECTUS_TIMEOUT_MS } = getEnv();
+  try {
+    const response = await boundedFetch(DIRECTUS_TIMEOUT_MS)(new URL("server/ping", withSlash(DIRECTUS_URL)));
+    void response.body?.cancel().catch(() => {});
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+/** See health.ts: answers from recent calls, or pings. */
+export function isDirectusAvailable(): Promise<boolean> {
+  return directusAvailable({ now: Date.now, ping });
 }
 
 function baseClient() {

@@ -1,5 +1,7 @@
 import { test as base, expect, type Page } from "@playwright/test";
+import type { Fault } from "../support/fault-proxy";
 import { linkIn, waitForMail } from "../support/mail";
+import { recordSecret } from "./log-scan";
 
 /** Where the stack started by global-setup.ts lives (set there, inherited by the workers). */
 export const stack = {
@@ -18,11 +20,13 @@ let counter = 0;
 export function newCustomer() {
   counter += 1;
   const id = `${Date.now().toString(36)}${counter}`;
+  const password = `correct horse battery staple ${id}`;
+  recordSecret(password);
   return {
     firstName: "Ada",
     lastName: `Lovelace ${id}`,
     email: `ada.${id}@example.com`,
-    password: `correct horse battery staple ${id}`,
+    password,
   };
 }
 
@@ -57,7 +61,33 @@ export async function setCustomerStatus(email: string, status: "active" | "suspe
 
 export async function mailLink(to: string, subject: RegExp, pathname: string, since: number) {
   const mail = await waitForMail(stack.mailUrl, { to, subject, since });
-  return linkIn(mail, pathname);
+  const link = linkIn(mail, pathname);
+  recordSecret(link.searchParams.get("token") ?? "");
+  return link;
+}
+
+/** Reaches into the stack (see stack-control.ts). */
+async function control(method: "GET" | "POST", path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${process.env.E2E_CONTROL_URL ?? ""}${path}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`stack control ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export const directus = {
+  /** Make Directus, as the app sees it, slow or failing; `{ kind: "none" }` heals it. */
+  setFault: (fault: Fault) => control("POST", "/fault", fault),
+  stop: () => control("POST", "/directus/stop"),
+  start: () => control("POST", "/directus/start"),
+};
+
+/** The Next server's resident memory (with its child processes), in kB. */
+export async function appRssKb(): Promise<number> {
+  const { rssKb } = (await control("GET", "/app/memory")) as { rssKb?: number };
+  if (rssKb === undefined) throw new Error("the app's memory could not be read");
+  return rssKb;
 }
 
 export async function fillRegister(page: Page, c: ReturnType<typeof newCustomer>) {

@@ -1,15 +1,21 @@
 /**
  * Starts the whole stack once for all journeys: mail catcher + Directus (provisioned) + `next start`
  * on a production build. Access tokens live only a few seconds, so every journey also exercises the
- * proxy's token refresh. Connection details reach the tests through environment variables.
+ * proxy's token refresh. The app reaches Directus through a fault proxy that tests can make slow or
+ * failing (stack-control.ts). Connection details reach the tests through environment variables. At
+ * the end, everything the app printed is searched for the secrets the journeys used (log-scan.ts).
  */
 import { spawnSync } from "node:child_process";
+import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, secret, spawnService } from "../../scripts/stack.mjs";
 import { startBackend } from "../support/backend";
-
+import { startFaultProxy } from "../support/fault-proxy";
 import { ACCESS_TOKEN_TTL_SECONDS } from "./constants";
+import { assertNoSecretsIn, E2E_OUTPUT_DIR } from "./log-scan";
+import { startStackControl } from "./stack-control";
+
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 
@@ -35,13 +41,26 @@ export default async function globalSetup() {
     extraEnv: { ACCESS_TOKEN_TTL: `${ACCESS_TOKEN_TTL_SECONDS}s` },
   });
 
+  const faults = await startFaultProxy(backend.directusUrl);
+  const stopBackend = async () => {
+    await faults.stop();
+    await backend.stop();
+  };
+
+  rmSync(E2E_OUTPUT_DIR, { recursive: true, force: true });
+  mkdirSync(E2E_OUTPUT_DIR, { recursive: true });
+  const appLog = path.join(E2E_OUTPUT_DIR, "app-output.log");
+  const secretsFile = path.join(E2E_OUTPUT_DIR, "secrets-used.txt");
+  writeFileSync(appLog, "");
+  writeFileSync(secretsFile, "");
+
   const appEnv: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     NEXTAUTH_URL: appUrl,
     NEXTAUTH_SECRET: secret(32),
-    DIRECTUS_URL: backend.directusUrl,
+    DIRECTUS_URL: faults.url,
     DIRECTUS_SERVICE_TOKEN: backend.serviceToken,
   };
 
@@ -52,7 +71,7 @@ export default async function globalSetup() {
       stdio: "inherit",
     });
     if (build.status !== 0) {
-      await backend.stop();
+      await stopBackend();
       throw new Error("next build failed");
     }
   }
@@ -65,6 +84,7 @@ export default async function globalSetup() {
       env: appEnv,
       onOutput: (s: string) => {
         appOutput = (appOutput + s).slice(-50_000);
+        appendFileSync(appLog, s);
         if (process.env.DEBUG_APP) process.stderr.write(s);
       },
     },
@@ -73,18 +93,27 @@ export default async function globalSetup() {
     await waitForOk(`${appUrl}/login`, 60_000);
   } catch (err) {
     await app.stop();
-    await backend.stop();
+    await stopBackend();
     throw new Error(`${(err as Error).message}\n${appOutput}`);
   }
+  if (app.child.pid === undefined) throw new Error("next start has no pid");
+  const control = await startStackControl({ backend, faults, appPid: app.child.pid });
 
   process.env.E2E_APP_URL = appUrl;
   process.env.E2E_MAIL_URL = backend.mailUrl;
   process.env.E2E_DIRECTUS_URL = backend.directusUrl;
   process.env.E2E_ADMIN_EMAIL = backend.adminEmail;
   process.env.E2E_ADMIN_PASSWORD = backend.adminPassword;
+  process.env.E2E_CONTROL_URL = control.url;
+  process.env.E2E_SECRETS_FILE = secretsFile;
 
   return async () => {
+    await control.stop();
     await app.stop();
-    await backend.stop();
+    await stopBackend();
+    assertNoSecretsIn(appLog, {
+      recorded: secretsFile,
+      known: [appEnv.NEXTAUTH_SECRET ?? "", backend.serviceToken, backend.adminPassword],
+    });
   };
 }

@@ -13,6 +13,7 @@ import {
   startMailCatcher,
   startProvisionedDirectus,
 } from "../../scripts/stack.mjs";
+import { startDirectus } from "../../directus/scripts/run-directus.mjs";
 
 export type Lane = "sqlite" | "postgres";
 
@@ -25,6 +26,10 @@ export type Backend = {
   serviceToken: string;
   report: { changed: string[]; unchanged: string[]; customerRoleId: string; serviceRoleId: string };
   adminToken: () => Promise<string>;
+  /** Stops the Directus process only (its data stays), as an outage or a deploy would. */
+  stopDirectus: () => Promise<void>;
+  /** Starts it again on the same port and data after stopDirectus(). */
+  startDirectus: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -85,7 +90,9 @@ export async function startBackend(
       extraEnv,
       onOutput,
     });
-    stops.push(directus.stop);
+    let running: { stop: () => Promise<void> } = directus;
+    stops.push(() => running.stop());
+    const directusDir = path.join(dataDir, "directus");
     const adminToken = async () => {
       const res = await fetch(`${directus.url}/auth/login`, {
         method: "POST",
@@ -104,6 +111,10 @@ export async function startBackend(
       serviceToken: secrets.serviceToken,
       report: directus.report,
       adminToken,
+      stopDirectus: () => running.stop(),
+      startDirectus: async () => {
+        running = await startDirectus({ env: directus.env, dataDir: directusDir, onOutput });
+      },
       stop,
     };
   } catch (err) {

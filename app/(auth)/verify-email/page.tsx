@@ -9,6 +9,7 @@ import {
   secondaryButtonClassName,
 } from "@/components/field-styles";
 import { verifyEmail } from "@/lib/auth/verify-email";
+import { retryThroughProxyIfDown } from "@/lib/http/retry-through-proxy";
 
 export const metadata: Metadata = {
   title: "Confirm your email",
@@ -41,6 +42,7 @@ export default async function VerifyEmailPage({
   }
 
   if (outcome === "unavailable") {
+    retryThroughProxyIfDown(`/verify-email?token=${encodeURIComponent(token ?? "")}`);
     return (
       <AuthCard
         icon="clock"

@@ -1,8 +1,9 @@
 import NextAuth from "next-auth";
 import { authOptions } from "@/lib/auth/options";
 import { withBoundedBody } from "@/lib/http/next-auth-body";
+import { withUnavailableStatus } from "@/lib/http/next-auth-status";
 import { withSecurityHeaders } from "@/lib/security/runtime";
 
-const handler = withSecurityHeaders(withBoundedBody(NextAuth(authOptions)));
+const handler = withSecurityHeaders(withUnavailableStatus(withBoundedBody(NextAuth(authOptions))));
 
 export { handler as GET, handler as POST };
