@@ -48,7 +48,9 @@ function boundedFetch(timeoutMs: number): typeof fetch {
 async function ping(): Promise<boolean> {
   const { DIRECTUS_URL, DIRECTUS_TIMEOUT_MS } = getEnv();
   try {
-    const response = await boundedFetch(DIRECTUS_TIMEOUT_MS)(new URL("server/ping", withSlash(DIRECTUS_URL)));
+    const response = await boundedFetch(DIRECTUS_TIMEOUT_MS)(
+      new URL("server/ping", withSlash(DIRECTUS_URL)),
+    );
     void response.body?.cancel().catch(() => {});
     return response.ok;
   } catch {

@@ -26,7 +26,13 @@ function escapeHtml(text: string): string {
 }
 
 /** `retryPath` is the address the visitor asked for; "Try again" loads it afresh. */
-export function unavailablePage({ nonce, retryPath }: { nonce: string; retryPath: string }): string {
+export function unavailablePage({
+  nonce,
+  retryPath,
+}: {
+  nonce: string;
+  retryPath: string;
+}): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -63,7 +63,10 @@ export const forgotPasswordSchema = z.strictObject({ email: emailSchema });
 
 export function resetPasswordSchema(passwordMinLength: number) {
   return z.strictObject({
-    token: z.string().min(1, "This reset link is incomplete.").max(2048, "This reset link is invalid."),
+    token: z
+      .string()
+      .min(1, "This reset link is incomplete.")
+      .max(2048, "This reset link is invalid."),
     password: newPasswordSchema(passwordMinLength),
   });
 }

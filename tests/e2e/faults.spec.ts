@@ -65,7 +65,12 @@ const MODES: Mode[] = [
 ];
 
 /** What must never reach a customer: Directus's address, its messages, a gateway's page. */
-const BACKEND_DETAILS = [/127\.0\.0\.1:\d+/, /SQLITE|select \*/i, /nginx|Bad Gateway|upstream/i, /INTERNAL_SERVER_ERROR/];
+const BACKEND_DETAILS = [
+  /127\.0\.0\.1:\d+/,
+  /SQLITE|select \*/i,
+  /nginx|Bad Gateway|upstream/i,
+  /INTERNAL_SERVER_ERROR/,
+];
 
 function expectUnavailable(answer: Answer, what: string) {
   expect(answer.status, `${what}: status`).toBe(503);
@@ -128,9 +133,13 @@ MODES.forEach((mode, index) => {
       expect(other.has("next-auth.session-token")).toBe(false);
 
       // What needs no Directus keeps working: the session endpoint shows the customer still signed in.
-      const session = await send(from, "GET", "/api/auth/session", { headers: { cookie: jar.header() } });
+      const session = await send(from, "GET", "/api/auth/session", {
+        headers: { cookie: jar.header() },
+      });
       expect(session.status).toBe(200);
-      expect(JSON.parse(session.text)).toMatchObject({ user: { id: expect.any(String) as unknown } });
+      expect(JSON.parse(session.text)).toMatchObject({
+        user: { id: expect.any(String) as unknown },
+      });
     } finally {
       await mode.heal();
     }
@@ -180,7 +189,9 @@ test("a sign-in form already open when Directus goes down says so plainly", asyn
   await directus.setFault({ kind: "error", status: 503, contentType: "text/plain", body: "down" });
   try {
     await signIn(page, customer.email, customer.password);
-    await expect(page.getByRole("alert").filter({ hasText: /temporarily unavailable/i })).toBeVisible();
+    await expect(
+      page.getByRole("alert").filter({ hasText: /temporarily unavailable/i }),
+    ).toBeVisible();
     await expect(page).toHaveURL(/\/login/);
   } finally {
     await heal();

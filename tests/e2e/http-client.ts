@@ -6,7 +6,12 @@
 import http from "node:http";
 import { stack } from "./fixtures";
 
-export type Answer = { status: number; headers: http.IncomingHttpHeaders; text: string; ms: number };
+export type Answer = {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  ms: number;
+};
 
 export function send(
   from: string,
@@ -24,7 +29,8 @@ export function send(
         path: `${target.pathname}${target.search}`,
         method,
         localAddress: from,
-        headers: body === undefined ? headers : { ...headers, "content-length": Buffer.byteLength(body) },
+        headers:
+          body === undefined ? headers : { ...headers, "content-length": Buffer.byteLength(body) },
         agent: false,
       },
       (res) => {

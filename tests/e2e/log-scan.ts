@@ -25,12 +25,13 @@ export function assertNoSecretsIn(
   const log = readFileSync(logFile, "utf8");
   // The canary: an empty capture would pass any search.
   if (!/Ready in/.test(log)) {
-    throw new Error(`${path.basename(logFile)} does not hold the app's output: the scan proves nothing`);
+    throw new Error(
+      `${path.basename(logFile)} does not hold the app's output: the scan proves nothing`,
+    );
   }
-  const secrets = [
-    ...known,
-    ...readFileSync(recorded, "utf8").split("\n"),
-  ].filter((s) => s.length >= 8);
+  const secrets = [...known, ...readFileSync(recorded, "utf8").split("\n")].filter(
+    (s) => s.length >= 8,
+  );
   if (secrets.length <= known.length) {
     throw new Error("no journey recorded a secret: the log scan would prove little");
   }
@@ -44,5 +45,7 @@ export function assertNoSecretsIn(
   if (problems.length > 0) {
     throw new Error(`the app printed ${problems.join(" and ")} (see ${logFile})`);
   }
-  console.log(`log scan: ${secrets.length} secrets and JWT shapes absent from ${log.length} bytes of app output`);
+  console.log(
+    `log scan: ${secrets.length} secrets and JWT shapes absent from ${log.length} bytes of app output`,
+  );
 }

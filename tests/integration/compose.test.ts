@@ -12,8 +12,11 @@ import { describe, expect, it } from "vitest";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const hasCompose = spawnSync("docker-compose", ["version"], { encoding: "utf8" }).status === 0;
 if (!hasCompose) {
-  if (process.env.CI) throw new Error("docker-compose is required on CI to validate docker-compose.yml");
-  console.warn("Skipping compose validation: docker-compose is not installed (apt-get install -y docker-compose)");
+  if (process.env.CI)
+    throw new Error("docker-compose is required on CI to validate docker-compose.yml");
+  console.warn(
+    "Skipping compose validation: docker-compose is not installed (apt-get install -y docker-compose)",
+  );
 }
 
 const secrets = {
@@ -33,11 +36,15 @@ writeFileSync(emptyEnvFile, "");
 
 function config(env: Record<string, string>) {
   // Only these variables, not the shell's.
-  return spawnSync("docker-compose", ["--project-directory", ROOT, "--env-file", emptyEnvFile, "-f", "docker-compose.yml", "config"], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env },
-  });
+  return spawnSync(
+    "docker-compose",
+    ["--project-directory", ROOT, "--env-file", emptyEnvFile, "-f", "docker-compose.yml", "config"],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", ...env },
+    },
+  );
 }
 
 describe.skipIf(!hasCompose)("docker-compose.yml", () => {
@@ -46,7 +53,8 @@ describe.skipIf(!hasCompose)("docker-compose.yml", () => {
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.status).toBe(0);
     const out = result.stdout;
-    for (const service of ["postgres:", "directus:", "mail:", "provision:", "app:"]) expect(out).toContain(service);
+    for (const service of ["postgres:", "directus:", "mail:", "provision:", "app:"])
+      expect(out).toContain(service);
     expect(out).toContain("directus/directus:12.4.0");
     expect(out).toContain("DB_CLIENT: pg");
     expect(out).toContain("https://app.example.com/reset-password");
@@ -54,7 +62,9 @@ describe.skipIf(!hasCompose)("docker-compose.yml", () => {
   });
 
   it("refuses to start without a required secret, naming it", () => {
-    const withoutOne = Object.fromEntries(Object.entries(secrets).filter(([name]) => name !== "NEXTAUTH_SECRET"));
+    const withoutOne = Object.fromEntries(
+      Object.entries(secrets).filter(([name]) => name !== "NEXTAUTH_SECRET"),
+    );
     const result = config(withoutOne);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain("NEXTAUTH_SECRET");

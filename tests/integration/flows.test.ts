@@ -37,14 +37,21 @@ function register(backend: Backend, body: unknown) {
   return registerRoute(
     new Request(`${backend.appUrl}/api/auth/register`, {
       method: "POST",
-      headers: { "content-type": "application/json", origin: backend.appUrl, "x-forwarded-for": "203.0.113.7" },
+      headers: {
+        "content-type": "application/json",
+        origin: backend.appUrl,
+        "x-forwarded-for": "203.0.113.7",
+      },
       body: JSON.stringify(body),
     }),
   );
 }
 
 function signIn(email: string, password: string) {
-  return authorizeCredentials({ email, password }, { headers: { "x-forwarded-for": "203.0.113.8" } });
+  return authorizeCredentials(
+    { email, password },
+    { headers: { "x-forwarded-for": "203.0.113.8" } },
+  );
 }
 
 async function directusUser(backend: Backend, email: string) {
@@ -91,7 +98,11 @@ describe.each(lanes)("customer flows on %s", (lane) => {
   async function sessionToken(email: string, password: string): Promise<JWT> {
     const user = await signIn(email, password);
     expect(user).not.toBeNull();
-    const jwt = await authOptions.callbacks!.jwt!({ token: {}, user: user!, account: null } as never);
+    const jwt = await authOptions.callbacks!.jwt!({
+      token: {},
+      user: user!,
+      account: null,
+    } as never);
     return jwt as JWT;
   }
 
@@ -127,7 +138,11 @@ describe.each(lanes)("customer flows on %s", (lane) => {
 
   it("never forwards fields the form does not have", async () => {
     const c = customer();
-    const res = await register(backend, { ...c, role: backend.report.serviceRoleId, status: "active" });
+    const res = await register(backend, {
+      ...c,
+      role: backend.report.serviceRoleId,
+      status: "active",
+    });
     expect(res.status).toBe(422);
     expect(await directusUser(backend, c.email)).toBeUndefined();
   });
@@ -163,9 +178,13 @@ describe.each(lanes)("customer flows on %s", (lane) => {
     const token = await sessionToken(c.email, c.password);
     const later = () => Date.now() + ONE_HOUR;
 
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => refreshSession(token, { now: later })));
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () => refreshSession(token, { now: later })),
+    );
     expect(outcomes.every((o) => o.status === "refreshed")).toBe(true);
-    const rotated = new Set(outcomes.map((o) => (o.status === "refreshed" ? o.token.refreshToken : "")));
+    const rotated = new Set(
+      outcomes.map((o) => (o.status === "refreshed" ? o.token.refreshToken : "")),
+    );
     expect(rotated.size).toBe(1);
     const [newRefreshToken] = [...rotated];
     expect(newRefreshToken).not.toBe(token.refreshToken);
@@ -188,14 +207,18 @@ describe.each(lanes)("customer flows on %s", (lane) => {
     const token = await sessionToken(c.email, c.password);
     await authOptions.events!.signOut!({ token, session: undefined as never });
     resetRefreshCacheForTests();
-    expect(await refreshSession(token, { now: () => Date.now() + ONE_HOUR })).toEqual({ status: "ended" });
+    expect(await refreshSession(token, { now: () => Date.now() + ONE_HOUR })).toEqual({
+      status: "ended",
+    });
   });
 
   it("ends the session at the next refresh when an admin suspends the customer", async () => {
     const c = await verifiedCustomer();
     const token = await sessionToken(c.email, c.password);
     await setStatus(backend, token.sub ?? "", "suspended");
-    expect(await refreshSession(token, { now: () => Date.now() + ONE_HOUR })).toEqual({ status: "ended" });
+    expect(await refreshSession(token, { now: () => Date.now() + ONE_HOUR })).toEqual({
+      status: "ended",
+    });
   });
 
   it("resets a forgotten password once; the old password stops working and other sessions end", async () => {
@@ -217,7 +240,9 @@ describe.each(lanes)("customer flows on %s", (lane) => {
     expect(await signIn(c.email, c.password)).toBeNull();
     expect(await signIn(c.email, newPassword)).not.toBeNull();
     resetRefreshCacheForTests();
-    expect(await refreshSession(otherSession, { now: () => Date.now() + ONE_HOUR })).toEqual({ status: "ended" });
+    expect(await refreshSession(otherSession, { now: () => Date.now() + ONE_HOUR })).toEqual({
+      status: "ended",
+    });
   });
 
   it("answers 503 quickly and plainly when Directus cannot be reached", async () => {

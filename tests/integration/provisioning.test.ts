@@ -9,7 +9,11 @@ import { linkIn, waitForMail } from "../support/mail";
 const pg = await postgresLane();
 const lanes: Lane[] = pg.run ? ["sqlite", "postgres"] : ["sqlite"];
 
-async function api<T = unknown>(backend: Backend, path: string, init: RequestInit & { token?: string } = {}) {
+async function api<T = unknown>(
+  backend: Backend,
+  path: string,
+  init: RequestInit & { token?: string } = {},
+) {
   const { token, ...rest } = init;
   const res = await fetch(`${backend.directusUrl}${path}`, {
     ...rest,
@@ -65,18 +69,24 @@ describe.each(lanes)("provisioning on %s", (lane) => {
   });
 
   it("keeps a project name an admin chose", async () => {
-    await api(backend, "/settings", { method: "PATCH", token: admin, body: JSON.stringify({ project_name: "Acme" }) });
+    await api(backend, "/settings", {
+      method: "PATCH",
+      token: admin,
+      body: JSON.stringify({ project_name: "Acme" }),
+    });
     expect((await again()).changed).toEqual([]);
-    const { body } = await api<{ project_name: string }>(backend, "/settings?fields=project_name", { token: admin });
+    const { body } = await api<{ project_name: string }>(backend, "/settings?fields=project_name", {
+      token: admin,
+    });
     expect(body?.data.project_name).toBe("Acme");
   });
 
   it("gives customers no console access and no permissions", async () => {
-    const { body } = await api<Array<{ app_access: boolean; admin_access: boolean; permissions: unknown[] }>>(
-      backend,
-      `/policies?filter[name][_eq]=Customer&fields=app_access,admin_access,permissions`,
-      { token: admin },
-    );
+    const { body } = await api<
+      Array<{ app_access: boolean; admin_access: boolean; permissions: unknown[] }>
+    >(backend, `/policies?filter[name][_eq]=Customer&fields=app_access,admin_access,permissions`, {
+      token: admin,
+    });
     expect(body?.data).toEqual([{ app_access: false, admin_access: false, permissions: [] }]);
   });
 
@@ -93,7 +103,9 @@ describe.each(lanes)("provisioning on %s", (lane) => {
     });
     expect(created.status).toBe(200);
     const fields = "id,email,status,role,first_name,token,password,last_access";
-    const before = await api(backend, `/users/${created.body?.data.id}?fields=${fields}`, { token: admin });
+    const before = await api(backend, `/users/${created.body?.data.id}?fields=${fields}`, {
+      token: admin,
+    });
 
     const second = await again();
     expect(second.changed).toEqual([]);
@@ -101,7 +113,9 @@ describe.each(lanes)("provisioning on %s", (lane) => {
     const third = await again();
     expect(third.changed).toEqual([]);
 
-    const after = await api(backend, `/users/${created.body?.data.id}?fields=${fields}`, { token: admin });
+    const after = await api(backend, `/users/${created.body?.data.id}?fields=${fields}`, {
+      token: admin,
+    });
     expect(after.body).toEqual(before.body);
   });
 
@@ -138,7 +152,10 @@ describe.each(lanes)("provisioning on %s", (lane) => {
     for (let i = 0; i < 8; i++) {
       const res = await api(backend, "/users/register", {
         method: "POST",
-        body: JSON.stringify({ email: `burst-${i}-${lane}@example.com`, password: "a long enough passphrase" }),
+        body: JSON.stringify({
+          email: `burst-${i}-${lane}@example.com`,
+          password: "a long enough passphrase",
+        }),
       });
       statuses.push(res.status);
     }

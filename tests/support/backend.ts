@@ -39,15 +39,20 @@ export type Backend = {
  */
 export async function postgresLane(): Promise<{ run: boolean; reason?: string }> {
   if (await postgresReachable()) return { run: true };
-  const reason = "no Postgres reachable at 127.0.0.1:5432 (set PGHOST/PGPORT/PGUSER to point at one)";
-  if (process.env.CI || process.env.REQUIRE_POSTGRES === "1") throw new Error(`Postgres lane required: ${reason}`);
+  const reason =
+    "no Postgres reachable at 127.0.0.1:5432 (set PGHOST/PGPORT/PGUSER to point at one)";
+  if (process.env.CI || process.env.REQUIRE_POSTGRES === "1")
+    throw new Error(`Postgres lane required: ${reason}`);
   console.warn(`Skipping the Postgres lane: ${reason}`);
   return { run: false, reason };
 }
 
 export async function startBackend(
   lane: Lane,
-  { appUrl = "http://localhost:3000", extraEnv = {} }: { appUrl?: string; extraEnv?: Record<string, string> } = {},
+  {
+    appUrl = "http://localhost:3000",
+    extraEnv = {},
+  }: { appUrl?: string; extraEnv?: Record<string, string> } = {},
 ): Promise<Backend> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `customer-auth-${lane}-`));
   let output = "";
@@ -119,6 +124,8 @@ export async function startBackend(
     };
   } catch (err) {
     await stop();
-    throw new Error(`could not start the ${lane} backend: ${(err as Error).message}\n--- output ---\n${output}`);
+    throw new Error(
+      `could not start the ${lane} backend: ${(err as Error).message}\n--- output ---\n${output}`,
+    );
   }
 }

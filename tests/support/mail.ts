@@ -1,6 +1,13 @@
 /** Reads the mail catcher's REST API (maildev) the way a person reads their inbox. */
 type MaildevAddress = { address: string };
-type MaildevEmail = { id: string; subject: string; to: MaildevAddress[]; html?: string; text?: string; time: string };
+type MaildevEmail = {
+  id: string;
+  subject: string;
+  to: MaildevAddress[];
+  html?: string;
+  text?: string;
+  time: string;
+};
 
 export async function listMail(mailUrl: string): Promise<MaildevEmail[]> {
   const res = await fetch(`${mailUrl}/api/email`);
@@ -11,7 +18,12 @@ export async function listMail(mailUrl: string): Promise<MaildevEmail[]> {
 /** Waits for the newest mail to `to` whose subject matches, received after `since`. */
 export async function waitForMail(
   mailUrl: string,
-  { to, subject, since = 0, timeoutMs = 20_000 }: { to: string; subject: RegExp; since?: number; timeoutMs?: number },
+  {
+    to,
+    subject,
+    since = 0,
+    timeoutMs = 20_000,
+  }: { to: string; subject: RegExp; since?: number; timeoutMs?: number },
 ): Promise<MaildevEmail> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

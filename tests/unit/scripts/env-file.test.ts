@@ -15,7 +15,10 @@ describe("ensureEnvFile", () => {
     writeFileSync(template, "# comment\nA_URL=http://x\nSECRET=\nOTHER=keep\n");
     const file = path.join(dir, "local");
     let n = 0;
-    const { values, generated } = ensureEnvFile(file, template, { SECRET: () => `gen${++n}`, MISSING: () => "new" });
+    const { values, generated } = ensureEnvFile(file, template, {
+      SECRET: () => `gen${++n}`,
+      MISSING: () => "new",
+    });
     expect(generated).toEqual(["SECRET", "MISSING"]);
     expect(values).toEqual({ A_URL: "http://x", SECRET: "gen1", OTHER: "keep", MISSING: "new" });
     expect(readFileSync(file, "utf8")).toContain("# comment\n");
@@ -36,6 +39,10 @@ describe("ensureEnvFile", () => {
 
 describe("parseEnvFile", () => {
   it("reads KEY=value lines, strips matching quotes and ignores comments", () => {
-    expect(parseEnvFile('# x\nA=1\nB="two words"\n  C = \'3\'\nnot a line\n')).toEqual({ A: "1", B: "two words", C: "3" });
+    expect(parseEnvFile("# x\nA=1\nB=\"two words\"\n  C = '3'\nnot a line\n")).toEqual({
+      A: "1",
+      B: "two words",
+      C: "3",
+    });
   });
 });

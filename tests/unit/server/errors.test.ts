@@ -1,3 +1,4 @@
+import { lastReportedDown } from "@/lib/directus/health";
 import { login, readUsers } from "@directus/sdk";
 import { delay } from "msw";
 import { describe, expect, it } from "vitest";
@@ -192,6 +193,21 @@ describe("the Directus clients against a mocked Directus", () => {
       outcome: "invalid_credentials",
       status: 401,
     });
+  });
+
+  it("reports each call's outcome to the health record the proxy reads", async () => {
+    server.use(http.post(`${DIRECTUS}/auth/login`, () => HttpResponse.error()));
+    await failureOf(attempt());
+    expect(lastReportedDown()).toBe(true);
+    server.use(
+      http.post(`${DIRECTUS}/auth/login`, () => directusError(401, "INVALID_CREDENTIALS")),
+    );
+    await failureOf(attempt());
+    // A refusal is an answer: Directus is up.
+    expect(lastReportedDown()).toBe(false);
+    server.use(http.post(`${DIRECTUS}/auth/login`, () => new HttpResponse(null, { status: 500 })));
+    await failureOf(attempt());
+    expect(lastReportedDown()).toBe(true);
   });
 
   it("sends the service token only from the service client", async () => {

@@ -171,11 +171,11 @@ describe("proxy: refreshing the session", () => {
     expect(result.setCookie.join("\n")).toMatch(/Max-Age=0/);
   });
 
-  it("keeps the session when Directus is unreachable", async () => {
+  it("keeps the session when Directus is unreachable, and answers 503", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
     directusRefresh(() => HttpResponse.error());
     const result = await visit("/account", await cookieFor(sessionToken({ expiresInMs: 1_000 })));
-    expect(result.passedThrough).toBe(true);
+    expect(result.status).toBe(503);
     expect(result.setCookie).toEqual([]);
   });
 
@@ -269,5 +269,83 @@ describe("proxy: security headers", () => {
     const policy = (await answer("/login")).headers.get("content-security-policy");
     expect(policy).toContain("'unsafe-eval'");
     expect(policy).toContain("ws:");
+  });
+});
+
+describe("proxy: while Directus cannot be reached", () => {
+  function directusPing(answer: () => Response) {
+    let calls = 0;
+    server.use(
+      http.get(`${DIRECTUS}/server/ping`, () => {
+        calls += 1;
+        return answer();
+      }),
+    );
+    return () => calls;
+  }
+
+  async function page(path: string, cookie?: string) {
+    const headers = cookie ? { cookie: `${COOKIE}=${cookie}` } : undefined;
+    return proxy(new NextRequest(`${APP}${path}`, { headers }));
+  }
+
+  it.each([
+    ["refuses connections", () => HttpResponse.error()],
+    ["answers 502", () => new HttpResponse("<h1>Bad Gateway</h1>", { status: 502 })],
+  ])("answers every page with a plain 503 when Directus %s", async (_, answer) => {
+    const pings = directusPing(answer);
+    for (const path of ["/login", "/register", "/forgot-password", "/reset-password?token=t"]) {
+      const res = await page(path);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("30");
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(res.headers.get("content-type")).toMatch(/^text\/html/);
+      const html = await res.text();
+      expect(html).toMatch(/Temporarily unavailable/);
+      expect(html).not.toContain(DIRECTUS);
+      expect(html).not.toMatch(/Bad Gateway/);
+    }
+    // One ping said "down"; the next second's pages believe it without asking again.
+    expect(pings()).toBe(1);
+  });
+
+  it("gives the 503 page this request's nonce and a way back to the same address", async () => {
+    directusPing(() => HttpResponse.error());
+    const res = await page("/verify-email?token=a%22b");
+    const csp = res.headers.get("content-security-policy") ?? "";
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    const html = await res.text();
+    expect(nonce).toBeDefined();
+    expect(html).toContain(`<style nonce="${nonce ?? ""}">`);
+    expect(html).toContain('href="/verify-email?token=a%22b"');
+    expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+  });
+
+  it("keeps a signed-in customer's cookie as it is", async () => {
+    directusPing(() => HttpResponse.error());
+    const res = await page("/account", await cookieFor(sessionToken()));
+    expect(res.status).toBe(503);
+    expect(res.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("still serves the session endpoint, which needs no Directus", async () => {
+    const pings = directusPing(() => HttpResponse.error());
+    const res = await page("/api/auth/session", await cookieFor(sessionToken()));
+    expect(res.headers.get("x-middleware-next")).toBe("1");
+    expect(pings()).toBe(0);
+  });
+
+  it("lets pages through again once Directus answers", async () => {
+    let up = false;
+    directusPing(() => (up ? HttpResponse.text("pong") : HttpResponse.error()));
+    expect((await page("/login")).status).toBe(503);
+    up = true;
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 1_500);
+      expect((await page("/login")).headers.get("x-middleware-next")).toBe("1");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

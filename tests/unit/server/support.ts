@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
 import { resetRefreshCacheForTests } from "@/lib/auth/refresh";
 import { resetThrottleForTests } from "@/lib/auth/throttle";
 import { setTimingFloorsForTests } from "@/lib/auth/uniform-timing";
+import { resetDirectusHealthForTests } from "@/lib/directus/health";
 import { resetEnvCacheForTests } from "@/lib/env";
 
 /** A Directus that exists only inside msw; any request it does not expect fails the test. */
@@ -22,7 +23,10 @@ export const TEST_ENV = {
   TRUST_PROXY: "false",
 } as const;
 
-export const server = setupServer();
+/** Directus's ping answers unless a test says otherwise: the proxy asks it when it knows nothing newer. */
+export const server = setupServer(
+  http.get(`${DIRECTUS}/server/ping`, () => HttpResponse.text("pong")),
+);
 
 /** Strings the tests use as passwords, tokens and secrets: none of them may ever reach a log. */
 export const SECRETS = [
@@ -53,6 +57,7 @@ export function setupServerTests(): void {
     resetEnvCacheForTests();
     resetThrottleForTests();
     resetRefreshCacheForTests();
+    resetDirectusHealthForTests();
     for (const level of LOG_LEVELS) vi.spyOn(console, level).mockImplementation(() => {});
   });
   afterEach(() => {
