@@ -6,14 +6,22 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureEnvFile } from "./env-file.mjs";
-import { formatReport, portIsFree, secret, spawnService, startMailCatcher, startProvisionedDirectus } from "./stack.mjs";
+import {
+  formatReport,
+  portIsFree,
+  secret,
+  spawnService,
+  startMailCatcher,
+  startProvisionedDirectus,
+} from "./stack.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const DATA = path.join(ROOT, ".data");
 const NEXT_BIN = path.join(ROOT, "node_modules/next/dist/bin/next");
 
 const prefixed = (name) => (chunk) => {
-  for (const line of chunk.split("\n")) if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
+  for (const line of chunk.split("\n"))
+    if (line.trim()) process.stdout.write(`[${name}] ${line}\n`);
 };
 
 function portOf(url, fallback) {
@@ -24,7 +32,9 @@ function portOf(url, fallback) {
 async function requireFreePorts(ports) {
   for (const [name, port] of Object.entries(ports)) {
     if (!(await portIsFree(port))) {
-      throw new Error(`port ${port} (${name}) is already in use: stop whatever uses it or change it in .env.local`);
+      throw new Error(
+        `port ${port} (${name}) is already in use: stop whatever uses it or change it in .env.local`,
+      );
     }
   }
 }

@@ -32,7 +32,9 @@ export function ensureEnvFile(file, template, generators) {
     if (current) continue;
     const line = `${key}=${generate()}`;
     const pattern = new RegExp(`^\\s*${key}\\s*=.*$`, "m");
-    text = pattern.test(text) ? text.replace(pattern, line) : `${text.replace(/\n?$/, "\n")}${line}\n`;
+    text = pattern.test(text)
+      ? text.replace(pattern, line)
+      : `${text.replace(/\n?$/, "\n")}${line}\n`;
     generated.push(key);
   }
   if (generated.length > 0 || !existsSync(file)) writeFileSync(file, text, { mode: 0o600 });

@@ -80,14 +80,28 @@ export async function startMailCatcher({ smtpPort, webPort, mailDir, onOutput })
   mkdirSync(mailDir, { recursive: true });
   const service = spawnService(
     process.execPath,
-    [MAILDEV_BIN, "--smtp", String(smtpPort), "--web", String(webPort), "--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "--mail-directory", mailDir],
+    [
+      MAILDEV_BIN,
+      "--smtp",
+      String(smtpPort),
+      "--web",
+      String(webPort),
+      "--ip",
+      "127.0.0.1",
+      "--web-ip",
+      "127.0.0.1",
+      "--mail-directory",
+      mailDir,
+    ],
     { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "" }, onOutput },
   );
   const webUrl = `http://127.0.0.1:${webPort}`;
   await Promise.race([
     waitForUrl(`${webUrl}/api/healthz`),
     service.exited.then((code) => {
-      throw new Error(`the mail catcher exited (${code}); is port ${smtpPort} or ${webPort} taken?`);
+      throw new Error(
+        `the mail catcher exited (${code}); is port ${smtpPort} or ${webPort} taken?`,
+      );
     }),
   ]);
   return { smtpPort, webUrl, stop: service.stop };
@@ -108,7 +122,11 @@ export function postgresSettings() {
 /** Runs one statement on the maintenance database with the `pg` client Directus ships. */
 async function postgresAdmin(sql) {
   const { Client } = requireFromDirectus("pg");
-  const client = new Client({ ...postgresSettings(), database: "postgres", connectionTimeoutMillis: 3_000 });
+  const client = new Client({
+    ...postgresSettings(),
+    database: "postgres",
+    connectionTimeoutMillis: 3_000,
+  });
   await client.connect();
   try {
     await client.query(sql);

@@ -63,19 +63,33 @@ async function ensureOne(api, report, collection, label, filter, create) {
 }
 
 async function ensureRoleWithPolicy(api, report, { name, description, icon, permissions }) {
-  const role = await ensureOne(api, report, "roles", `role "${name}"`, { name: { _eq: name } }, {
-    name,
-    description,
-    icon,
-  });
-  const policy = await ensureOne(api, report, "policies", `policy "${name}"`, { name: { _eq: name } }, {
-    name,
-    description,
-    icon,
-    app_access: false,
-    admin_access: false,
-    enforce_tfa: false,
-  });
+  const role = await ensureOne(
+    api,
+    report,
+    "roles",
+    `role "${name}"`,
+    { name: { _eq: name } },
+    {
+      name,
+      description,
+      icon,
+    },
+  );
+  const policy = await ensureOne(
+    api,
+    report,
+    "policies",
+    `policy "${name}"`,
+    { name: { _eq: name } },
+    {
+      name,
+      description,
+      icon,
+      app_access: false,
+      admin_access: false,
+      enforce_tfa: false,
+    },
+  );
   await ensureOne(
     api,
     report,
@@ -91,7 +105,13 @@ async function ensureRoleWithPolicy(api, report, { name, description, icon, perm
       "permissions",
       `${p.action} permission on ${p.collection} for "${name}"`,
       { policy: { _eq: policy.id }, collection: { _eq: p.collection }, action: { _eq: p.action } },
-      { policy: policy.id, collection: p.collection, action: p.action, fields: ["*"], permissions: {} },
+      {
+        policy: policy.id,
+        collection: p.collection,
+        action: p.action,
+        fields: ["*"],
+        permissions: {},
+      },
     );
   }
   return role;
@@ -106,13 +126,16 @@ async function tokenWorks(url, token) {
 }
 
 async function ensureServiceUser(api, report, { roleId, token }) {
-  const [existing] = await api.get(`/users${q({ email: { _eq: SERVICE_EMAIL } }, "id,status,role")}`);
+  const [existing] = await api.get(
+    `/users${q({ email: { _eq: SERVICE_EMAIL } }, "id,status,role")}`,
+  );
   if (!existing) {
     await api.post("/users", {
       email: SERVICE_EMAIL,
       first_name: "Next.js",
       last_name: "server",
-      description: "Used by the Next.js app to read customer profiles. Has no password; signs in with its static token only.",
+      description:
+        "Used by the Next.js app to read customer profiles. Has no password; signs in with its static token only.",
       role: roleId,
       status: "active",
       token,
@@ -120,7 +143,11 @@ async function ensureServiceUser(api, report, { roleId, token }) {
     report.changed.push("created service user with its static token");
     return;
   }
-  if (existing.role === roleId && existing.status === "active" && (await tokenWorks(api.url, token))) {
+  if (
+    existing.role === roleId &&
+    existing.status === "active" &&
+    (await tokenWorks(api.url, token))
+  ) {
     report.unchanged.push("service user and token");
     return;
   }
@@ -151,21 +178,33 @@ async function ensureSettings(api, report, customerRoleId, projectName) {
  * @param {{ url: string, adminEmail: string, adminPassword: string, serviceToken: string, projectName?: string }} o
  * @returns {Promise<{ changed: string[], unchanged: string[], customerRoleId: string, serviceRoleId: string }>}
  */
-export async function provision({ url, adminEmail, adminPassword, serviceToken, projectName = DEFAULT_PROJECT_NAME }) {
-  if (!serviceToken || serviceToken.length < 32) throw new Error("the service token must be at least 32 characters");
-  const login = await new Api(url).post("/auth/login", { email: adminEmail, password: adminPassword });
+export async function provision({
+  url,
+  adminEmail,
+  adminPassword,
+  serviceToken,
+  projectName = DEFAULT_PROJECT_NAME,
+}) {
+  if (!serviceToken || serviceToken.length < 32)
+    throw new Error("the service token must be at least 32 characters");
+  const login = await new Api(url).post("/auth/login", {
+    email: adminEmail,
+    password: adminPassword,
+  });
   const api = new Api(url, login.access_token);
   const report = { changed: [], unchanged: [] };
 
   const customer = await ensureRoleWithPolicy(api, report, {
     name: CUSTOMER_ROLE,
-    description: "Customers who registered in the app. No access to the admin console and no API permissions.",
+    description:
+      "Customers who registered in the app. No access to the admin console and no API permissions.",
     icon: "person",
     permissions: [],
   });
   const service = await ensureRoleWithPolicy(api, report, {
     name: SERVICE_ROLE,
-    description: "The Next.js server. Reads user profiles, always scoped to the signed-in customer's id by the app.",
+    description:
+      "The Next.js server. Reads user profiles, always scoped to the signed-in customer's id by the app.",
     icon: "dns",
     permissions: [{ collection: "directus_users", action: "read" }],
   });

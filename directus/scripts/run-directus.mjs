@@ -13,7 +13,12 @@ function run(args, env, cwd, onOutput) {
   const child = spawn(process.execPath, [DIRECTUS_BIN, ...args], {
     cwd,
     // Only what we pass: a developer's shell variables must not reconfigure Directus by accident.
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "production", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NODE_ENV: "production",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout.on("data", (d) => onOutput(String(d)));
