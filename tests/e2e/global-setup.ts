@@ -81,7 +81,10 @@ export default async function globalSetup() {
     process.execPath,
     [NEXT_BIN, "start", "--port", String(appPort), "--hostname", "127.0.0.1"],
     {
-      env: appEnv,
+      // A bounded heap, as a container's memory limit gives: V8 otherwise grows its heap lazily by
+      // hundreds of MB under load, which hides whether memory is retained. With a cap, a leak would
+      // end in an out-of-memory crash or a rising floor; the soak (soak.spec.ts) checks for both.
+      env: { ...appEnv, NODE_OPTIONS: "--max-old-space-size=192" },
       onOutput: (s: string) => {
         appOutput = (appOutput + s).slice(-50_000);
         appendFileSync(appLog, s);
