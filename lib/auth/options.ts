@@ -3,9 +3,10 @@ import { logout } from "@directus/sdk";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { publicClient } from "@/lib/directus/client";
-import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
+import { classifyDirectusError, describeFailure, isRefusal } from "@/lib/directus/errors";
 import { getEnv } from "@/lib/env";
 import { authorizeCredentials } from "./authorize";
+import { revokeLater, type RevokeAttempt } from "./pending-sign-outs";
 import { forgetRefreshToken, newestRefreshToken } from "./refresh";
 import { secureCookies } from "./session-cookie";
 
@@ -69,12 +70,21 @@ export const authOptions: NextAuthOptions = {
       // A request racing the sign-out may have rotated the token already: revoke the newest one.
       const refreshToken = await newestRefreshToken(stored);
       forgetRefreshToken(refreshToken);
-      try {
-        await publicClient().request(logout({ mode: "json", refresh_token: refreshToken }));
-      } catch (error) {
-        console.warn(
-          `sign-out: Directus logout failed: ${describeFailure(classifyDirectusError(error))}`,
-        );
+      const revoke = async (): Promise<RevokeAttempt> => {
+        try {
+          await publicClient().request(logout({ mode: "json", refresh_token: refreshToken }));
+          return "done";
+        } catch (error) {
+          const failure = classifyDirectusError(error);
+          console.warn(`sign-out: Directus logout failed: ${describeFailure(failure)}`);
+          // Refused: the token was already spent or revoked, which is what we wanted.
+          return isRefusal(failure) ? "done" : "retry";
+        }
+      };
+      if ((await revoke()) === "retry") {
+        revokeLater([stored, refreshToken], revoke, {
+          lifetimeMs: getEnv().SESSION_MAX_AGE_SECONDS * 1000,
+        });
       }
     },
   },

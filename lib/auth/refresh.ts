@@ -4,6 +4,7 @@ import { refresh } from "@directus/sdk";
 import type { JWT } from "next-auth/jwt";
 import { publicClient } from "@/lib/directus/client";
 import { classifyDirectusError, describeFailure, isRefusal } from "@/lib/directus/errors";
+import { isSignOutPending } from "./pending-sign-outs";
 import { needsRefresh, sessionTokensFrom, type SessionTokens } from "./tokens";
 
 /**
@@ -146,6 +147,8 @@ export async function refreshSession(
   const deps = { ...defaultDeps, ...overrides };
   const tokens = tokensOf(token);
   if (!tokens) return { status: "ended" };
+  // Signed out while Directus was unreachable: a copy of the old cookie must not revive the session.
+  if (isSignOutPending(tokens.refreshToken, deps.now())) return { status: "ended" };
   if (!needsRefresh(tokens, deps.now())) return { status: "still-valid" };
   sweep(deps.now());
 

@@ -5,7 +5,14 @@
  */
 import { ACCESS_TOKEN_TTL_SECONDS } from "./constants";
 import { createActiveCustomer, directus, expect, signIn, stack, test } from "./fixtures";
-import { type Answer, CookieJar, postJson, send, signInOverHttp } from "./http-client";
+import {
+  type Answer,
+  CookieJar,
+  postJson,
+  send,
+  signInOverHttp,
+  signOutOverHttp,
+} from "./http-client";
 
 test.describe.configure({ mode: "serial" });
 
@@ -196,4 +203,34 @@ test("a sign-in form already open when Directus goes down says so plainly", asyn
   } finally {
     await heal();
   }
+});
+
+test("signing out while Directus is down still ends the session for good", async () => {
+  const from = "127.0.0.30";
+  const customer = await createActiveCustomer();
+  const jar = new CookieJar();
+  expect((await signInOverHttp(from, jar, customer.email, customer.password)).status).toBe(200);
+  const copied = jar.header();
+
+  await directus.setFault({ kind: "error", status: 500, contentType: "text/plain", body: "down" });
+  try {
+    expect((await signOutOverHttp(from, jar)).status).toBe(200);
+    expect(jar.has("next-auth.session-token")).toBe(false);
+  } finally {
+    await heal();
+  }
+
+  // Directus never heard of the sign-out, and the copied cookie's access token is still valid; the
+  // app refuses it all the same.
+  await expect
+    .poll(
+      async () => {
+        const answer = await send(from, "GET", "/account", { headers: { cookie: copied } });
+        return answer.status === 307
+          ? new URL(String(answer.headers.location), stack.appUrl).pathname
+          : answer.status;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe("/login");
 });

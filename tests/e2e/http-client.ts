@@ -110,3 +110,16 @@ export async function signInOverHttp(
   jar.take(answer.headers);
   return answer;
 }
+
+/** next-auth's sign-out, as its client does it. */
+export async function signOutOverHttp(from: string, jar: CookieJar): Promise<Answer> {
+  const csrf = await send(from, "GET", "/api/auth/csrf", { headers: { cookie: jar.header() } });
+  jar.take(csrf.headers);
+  const { csrfToken } = JSON.parse(csrf.text) as { csrfToken: string };
+  const answer = await send(from, "POST", "/api/auth/signout", {
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar.header() },
+    body: new URLSearchParams({ csrfToken, json: "true" }).toString(),
+  });
+  jar.take(answer.headers);
+  return answer;
+}

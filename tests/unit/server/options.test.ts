@@ -3,11 +3,13 @@ import type { JWT } from "next-auth/jwt";
 import { describe, expect, it, vi } from "vitest";
 import { authOptions } from "@/lib/auth/options";
 import { resetEnvCacheForTests } from "@/lib/env";
+import { isSignOutPending, RETRY_DELAYS_MS } from "@/lib/auth/pending-sign-outs";
 import { refreshSession } from "@/lib/auth/refresh";
 import {
   DIRECTUS,
   HttpResponse,
   authAnswer,
+  directusError,
   fakeAccessToken,
   http,
   server,
@@ -147,6 +149,60 @@ describe("events.signOut", () => {
     await expect(signOut({ refreshToken: "refresh-secret" })).resolves.toBeUndefined();
     expect(warn).toHaveBeenCalled();
     expect(JSON.stringify(warn.mock.calls)).not.toContain("refresh-secret");
+  });
+
+  it("when Directus is unreachable, refuses the old cookie at once and revokes the token once Directus is back", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let up = false;
+      const logouts: unknown[] = [];
+      server.use(
+        http.post(`${DIRECTUS}/auth/logout`, async ({ request }) => {
+          if (!up) return HttpResponse.error();
+          logouts.push(await request.json());
+          return new HttpResponse(null, { status: 204 });
+        }),
+      );
+      const session: JWT = {
+        sub: "user-1",
+        accessToken: fakeAccessToken({}),
+        // Still valid for a while: without the pending sign-out the proxy would not even ask Directus.
+        accessTokenExpires: Date.now() + 600_000,
+        refreshToken: "refresh-secret",
+      };
+      await signOut(session);
+      expect(await refreshSession(session)).toEqual({ status: "ended" });
+
+      // First retry: still down. Second: Directus is back and revokes the token.
+      await vi.advanceTimersByTimeAsync(RETRY_DELAYS_MS[0] ?? 0);
+      expect(logouts).toEqual([]);
+      up = true;
+      await vi.advanceTimersByTimeAsync(RETRY_DELAYS_MS[1] ?? 0);
+      expect(logouts).toEqual([{ mode: "json", refresh_token: "refresh-secret" }]);
+      // Directus refuses the token from now on; this process no longer needs to remember it.
+      expect(isSignOutPending("refresh-secret")).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("forgets a pending sign-out once no session could still carry the token", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    server.use(http.post(`${DIRECTUS}/auth/logout`, () => HttpResponse.error()));
+    await signOut({ refreshToken: "refresh-secret" });
+    expect(isSignOutPending("refresh-secret")).toBe(true);
+    // SESSION_MAX_AGE_SECONDS is 3600 in these tests.
+    expect(isSignOutPending("refresh-secret", Date.now() + 3_601_000)).toBe(false);
+  });
+
+  it("does not retry when Directus refuses the token: it is spent already", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    server.use(
+      http.post(`${DIRECTUS}/auth/logout`, () => directusError(400, "INVALID_CREDENTIALS")),
+    );
+    await signOut({ refreshToken: "refresh-secret" });
+    expect(isSignOutPending("refresh-secret")).toBe(false);
   });
 
   it("does nothing without a refresh token", async () => {

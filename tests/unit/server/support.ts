@@ -1,6 +1,7 @@
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
+import { resetPendingSignOutsForTests } from "@/lib/auth/pending-sign-outs";
 import { resetRefreshCacheForTests } from "@/lib/auth/refresh";
 import { resetThrottleForTests } from "@/lib/auth/throttle";
 import { setTimingFloorsForTests } from "@/lib/auth/uniform-timing";
@@ -58,6 +59,7 @@ export function setupServerTests(): void {
     resetThrottleForTests();
     resetRefreshCacheForTests();
     resetDirectusHealthForTests();
+    resetPendingSignOutsForTests();
     for (const level of LOG_LEVELS) vi.spyOn(console, level).mockImplementation(() => {});
   });
   afterEach(() => {
