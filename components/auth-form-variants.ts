@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import {
   forgotPasswordSchema,
   loginSchema,
@@ -32,7 +32,7 @@ export interface VariantSpec {
   pairFirstTwo?: boolean;
   submitLabel: string;
   pendingLabel: string;
-  schema: (passwordMinLength: number) => z.ZodType<Record<string, unknown>>;
+  schema: (passwordMinLength: number) => z.ZodMiniType<Record<string, unknown>>;
   submit: SubmitTarget;
   success: SuccessAction;
   /** A 400 from this endpoint means the link in the email is spent: offer a way to get a new one. */

@@ -7,7 +7,7 @@ import { signIn } from "next-auth/react";
 import type { SignInResponse } from "next-auth/react";
 import { useEffect, useId, useRef, useState } from "react";
 import type { ChangeEvent, FormEvent, ReactNode, RefObject } from "react";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { AUTH_VARIANTS, passwordHint } from "@/components/auth-form-variants";
 import type { FieldName, FieldSpec, VariantSpec } from "@/components/auth-form-variants";
 import {

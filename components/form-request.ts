@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { FormResult } from "@/lib/validations/auth";
 
 export const NETWORK_ERROR_MESSAGE =
@@ -8,11 +8,11 @@ export const GENERIC_ERROR_MESSAGE = "Something went wrong on our side. Try agai
 
 // The server is ours, but a proxy or load balancer in front of it may answer with HTML: never trust the shape.
 const formResultSchema = z.union([
-  z.object({ ok: z.literal(true), message: z.string().optional() }),
+  z.object({ ok: z.literal(true), message: z.optional(z.string()) }),
   z.object({
     ok: z.literal(false),
     message: z.string(),
-    fieldErrors: z.record(z.string(), z.array(z.string())).optional(),
+    fieldErrors: z.optional(z.record(z.string(), z.array(z.string()))),
   }),
 ]);
 

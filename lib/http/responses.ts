@@ -22,7 +22,7 @@ export const plainIssue: z.core.$ZodErrorMap = (issue) =>
  * 422 with the schema's own messages, keyed by field name, as the forms expect. Form-level issues
  * (unknown fields under a strict schema) get a fixed message: zod's would echo the client's keys.
  */
-export function invalidFields(error: z.ZodError): Response {
+export function invalidFields(error: z.core.$ZodError): Response {
   const fieldErrors: Record<string, string[]> = {};
   for (const [field, messages] of Object.entries(z.flattenError(error).fieldErrors)) {
     if (Array.isArray(messages) && messages.length > 0) fieldErrors[field] = messages;

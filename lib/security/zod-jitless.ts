@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/mini";
 
 /**
  * Zod compiles fast object parsers with `new Function` once it has probed that eval works. Under the
