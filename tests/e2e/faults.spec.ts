@@ -3,6 +3,7 @@
  * 503, nothing about the backend leaks, and everything recovers by itself; signed-in customers stay
  * signed in across a Directus restart.
  */
+import { EXPECTED_FAILED_LOADS, watchForProblems } from "./browser-problems";
 import { ACCESS_TOKEN_TTL_SECONDS } from "./constants";
 import { createActiveCustomer, directus, expect, signIn, stack, test } from "./fixtures";
 import {
@@ -37,6 +38,15 @@ const PAGES = [
 type Mode = { name: string; apply: () => Promise<unknown>; heal: () => Promise<unknown> };
 
 const heal = () => directus.setFault({ kind: "none" });
+
+// The app believes its last Directus answer for a second (health.ts): leave each test only once it
+// has noticed Directus is back, so the next spec starts against a healthy stack.
+test.afterEach(async () => {
+  await heal();
+  await expect
+    .poll(async () => (await send("127.0.0.1", "GET", "/login")).status, { timeout: 60_000 })
+    .toBe(200);
+});
 const MODES: Mode[] = [
   { name: "stopped", apply: directus.stop, heal: directus.start },
   { name: "slow", apply: () => directus.setFault({ kind: "slow", delayMs: 30_000 }), heal },
@@ -166,6 +176,8 @@ MODES.forEach((mode, index) => {
 
 test("a signed-in customer stays signed in across a Directus restart", async ({ page }) => {
   test.setTimeout(180_000);
+  // The 503 page must satisfy the same CSP as every other page; its own 503 is expected.
+  const problems = await watchForProblems(page, [...EXPECTED_FAILED_LOADS, /^\/account$/]);
   const customer = await createActiveCustomer();
   await page.goto("/login");
   await signIn(page, customer.email, customer.password);
@@ -188,6 +200,7 @@ test("a signed-in customer stays signed in across a Directus restart", async ({ 
     await expect(page.getByText(customer.email)).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 60_000 });
   await expect(page).toHaveURL(`${stack.appUrl}/account`);
+  expect(problems).toEqual([]);
 });
 
 test("a sign-in form already open when Directus goes down says so plainly", async ({ page }) => {

@@ -1,4 +1,5 @@
 import type { APIResponse, Page, Response } from "@playwright/test";
+import { watchForProblems } from "./browser-problems";
 import { createActiveCustomer, expect, signIn, stack, test } from "./fixtures";
 
 /**
@@ -7,48 +8,9 @@ import { createActiveCustomer, expect, signIn, stack, test } from "./fixtures";
  * security headers. Runs against the production build, so the policy is the production one.
  */
 
-declare global {
-  interface Window {
-    __reportCspViolation?: (violation: string) => Promise<void>;
-  }
-}
-
 const TOKEN_PAGES = ["/reset-password", "/verify-email"];
 const API_POLICY =
   "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-
-/** Loads that are meant to fail, which Chromium logs as console errors all the same. */
-const EXPECTED_FAILED_LOADS = [
-  /\/favicon\.ico$/, // there is none
-  /\/no-such-page$/, // the 404 page itself
-  /\/api\/auth\/reset-password$/, // a made-up reset token is refused
-];
-
-/** Everything the browser reports: CSP violations (as events and in the console), errors, warnings. */
-async function watchForProblems(page: Page): Promise<string[]> {
-  const problems: string[] = [];
-  await page.exposeFunction("__reportCspViolation", (violation: string) => {
-    problems.push(`CSP violation: ${violation}`);
-  });
-  await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => {
-      const where = `${event.sourceFile}:${event.lineNumber}`;
-      void window.__reportCspViolation?.(
-        `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} at ${where} on ${location.pathname}`,
-      );
-    });
-  });
-  page.on("console", (message) => {
-    if (message.type() !== "error" && message.type() !== "warning") return;
-    const url = message.location().url;
-    const expected =
-      message.text().startsWith("Failed to load resource:") &&
-      EXPECTED_FAILED_LOADS.some((pattern) => pattern.test(new URL(url).pathname));
-    if (!expected) problems.push(`console ${message.type()}: ${message.text()} (${url})`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  return problems;
-}
 
 /** Every top-level document the page receives, redirects included. */
 function collectDocuments(page: Page): Response[] {
