@@ -1,5 +1,6 @@
 import "server-only";
-import { createHash } from "node:crypto";
+import { processWide } from "@/lib/process-wide";
+import { refreshTokenKey as keyOf } from "./tokens";
 
 /**
  * Sign-outs Directus has not heard of yet. When Directus cannot be reached at sign-out, the refresh
@@ -18,17 +19,8 @@ export type RevokeAttempt = "done" | "retry";
 
 type Pending = { until: number; timer?: NodeJS.Timeout };
 
-const STORE = Symbol.for("customer-auth.pending-sign-outs");
-type GlobalWithStore = typeof globalThis & { [STORE]?: Map<string, Pending> };
-
 function pending(): Map<string, Pending> {
-  const g = globalThis as GlobalWithStore;
-  g[STORE] ??= new Map();
-  return g[STORE];
-}
-
-function keyOf(refreshToken: string): string {
-  return createHash("sha256").update(refreshToken).digest("base64url");
+  return processWide("pending-sign-outs", () => new Map<string, Pending>());
 }
 
 function sweep(now: number): void {

@@ -1,11 +1,16 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { refresh } from "@directus/sdk";
 import type { JWT } from "next-auth/jwt";
 import { publicClient } from "@/lib/directus/client";
 import { classifyDirectusError, describeFailure, isRefusal } from "@/lib/directus/errors";
 import { isSignOutPending } from "./pending-sign-outs";
-import { needsRefresh, sessionTokensFrom, type SessionTokens } from "./tokens";
+import { processWide } from "@/lib/process-wide";
+import {
+  needsRefresh,
+  refreshTokenKey as keyOf,
+  sessionTokensFrom,
+  type SessionTokens,
+} from "./tokens";
 
 /**
  * Keeps a session's Directus access token fresh.
@@ -43,22 +48,9 @@ type Entry = {
   successor?: string;
 };
 
-/**
- * Shared through globalThis: Next bundles proxy.ts and the route handlers separately, and sign-out
- * (a route handler) must be able to drop what the proxy cached when both run in one process.
- */
-const STORE = Symbol.for("customer-auth.refresh-flights");
-type GlobalWithStore = typeof globalThis & { [STORE]?: Map<string, Entry> };
-
+/** Process-wide: sign-out (a route handler) must be able to drop what the proxy cached. */
 function flights(): Map<string, Entry> {
-  const g = globalThis as GlobalWithStore;
-  g[STORE] ??= new Map();
-  return g[STORE];
-}
-
-/** Refresh tokens are credentials: the map holds only their hashes as keys. */
-function keyOf(refreshToken: string): string {
-  return createHash("sha256").update(refreshToken).digest("base64url");
+  return processWide("refresh-flights", () => new Map<string, Entry>());
 }
 
 function sweep(now: number): void {

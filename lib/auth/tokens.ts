@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { accessTokenClaims } from "@/lib/directus/token-claims";
 
 /** The Directus tokens a session carries inside its encrypted cookie. */
@@ -45,4 +46,9 @@ export function refreshMarginMs(tokens: SessionTokens): number {
 
 export function needsRefresh(tokens: SessionTokens, now: number): boolean {
   return now >= tokens.accessTokenExpires - refreshMarginMs(tokens);
+}
+
+/** Refresh tokens are credentials: in-memory maps keep only this hash of them as keys. */
+export function refreshTokenKey(refreshToken: string): string {
+  return createHash("sha256").update(refreshToken).digest("base64url");
 }

@@ -5,27 +5,27 @@
  * page that fails for want of Directus would go out as a 500. The proxy asks here first and answers
  * 503 with a plain "temporarily unavailable" page instead. Every Directus call the app makes reports
  * its result (see boundedFetch in client.ts), so under traffic the answer is always fresh; a quiet
- * process pings `/server/ping` once the last report is older than a few seconds.
+ * process pings `/server/ping` once the last report is older than a second.
  */
+
+import { forgetProcessWide, processWide } from "@/lib/process-wide";
 
 /**
  * How long a report stays believed. Within UP_FRESH_MS of the last good answer a page may still start
- * to render and then fail on Directus (error.tsx, "temporarily unavailable" with a 500); after that
- * the proxy answers 503 up front. The cost is at most one ping a second in a quiet process.
+ * to render and then fail on Directus; it then sends the visitor back through the proxy
+ * (lib/http/retry-through-proxy.ts), which answers 503. The cost is at most one ping a second in a
+ * quiet process.
  */
 export const UP_FRESH_MS = 1_000;
 export const DOWN_FRESH_MS = 1_000;
 
 type Health = { up: boolean; at: number; probe?: Promise<boolean> };
 
-/** Shared through globalThis: the proxy and the route handlers are separate bundles in one process. */
-const STATE = Symbol.for("customer-auth.directus-health");
-type GlobalWithHealth = typeof globalThis & { [STATE]?: Health };
+const NAME = "directus-health";
 
+/** Process-wide: the proxy reads what the route handlers' calls reported. */
 function state(): Health {
-  const g = globalThis as GlobalWithHealth;
-  g[STATE] ??= { up: true, at: Number.NEGATIVE_INFINITY };
-  return g[STATE];
+  return processWide(NAME, (): Health => ({ up: true, at: Number.NEGATIVE_INFINITY }));
 }
 
 /** A call answered (any status below 500) or failed (no answer, timeout, 5xx). */
@@ -64,5 +64,5 @@ export async function directusAvailable(deps: HealthDeps): Promise<boolean> {
 }
 
 export function resetDirectusHealthForTests(): void {
-  delete (globalThis as GlobalWithHealth)[STATE];
+  forgetProcessWide(NAME);
 }
