@@ -4,33 +4,26 @@ import { registerCustomer } from "@/lib/auth/register";
 import { throttleRegister } from "@/lib/auth/throttle";
 import { padUntil } from "@/lib/auth/uniform-timing";
 import { getEnv } from "@/lib/env";
-import { readJson } from "@/lib/http/read-json";
 import {
   internalError,
-  invalidFields,
   jsonResult,
-  plainIssue,
   serviceUnavailable,
   tooManyRequests,
 } from "@/lib/http/responses";
-import { rejectCrossSite } from "@/lib/http/same-origin";
+import { readValidatedJson } from "@/lib/http/validated-json";
 import { registerSchema } from "@/lib/validations/auth";
 
 const REGISTERED_MESSAGE =
   "Check your inbox: we've sent a link to confirm your email address. If you already have an account, sign in instead.";
 
 export async function POST(request: Request): Promise<Response> {
-  const refused = rejectCrossSite(request);
-  if (refused) return refused;
-  const body = await readJson(request);
-  if (!body.ok) return body.response;
-
   // Strict schema: role, status, policies or any other extra field fails here and never reaches Directus.
-  const parsed = registerSchema(getEnv().PASSWORD_MIN_LENGTH).safeParse(
-    withNormalisedPassword(body.value),
-    { error: plainIssue },
+  const parsed = await readValidatedJson(
+    request,
+    registerSchema(getEnv().PASSWORD_MIN_LENGTH),
+    withNormalisedPassword,
   );
-  if (!parsed.success) return invalidFields(parsed.error);
+  if (!parsed.ok) return parsed.response;
 
   const verdict = await throttleRegister(parsed.data.email, clientAddress(request.headers));
   if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);

@@ -4,28 +4,17 @@ import { withNormalisedPassword } from "@/lib/auth/passwords";
 import { throttleResetPassword } from "@/lib/auth/throttle";
 import { unlockAfterReset } from "@/lib/auth/unlock-after-reset";
 import { getEnv } from "@/lib/env";
-import { readJson } from "@/lib/http/read-json";
-import {
-  invalidFields,
-  jsonResult,
-  plainIssue,
-  serviceUnavailable,
-  tooManyRequests,
-} from "@/lib/http/responses";
-import { rejectCrossSite } from "@/lib/http/same-origin";
+import { jsonResult, serviceUnavailable, tooManyRequests } from "@/lib/http/responses";
+import { readValidatedJson } from "@/lib/http/validated-json";
 import { resetPasswordSchema } from "@/lib/validations/auth";
 
 export async function POST(request: Request): Promise<Response> {
-  const refused = rejectCrossSite(request);
-  if (refused) return refused;
-  const body = await readJson(request);
-  if (!body.ok) return body.response;
-
-  const parsed = resetPasswordSchema(getEnv().PASSWORD_MIN_LENGTH).safeParse(
-    withNormalisedPassword(body.value),
-    { error: plainIssue },
+  const parsed = await readValidatedJson(
+    request,
+    resetPasswordSchema(getEnv().PASSWORD_MIN_LENGTH),
+    withNormalisedPassword,
   );
-  if (!parsed.success) return invalidFields(parsed.error);
+  if (!parsed.ok) return parsed.response;
 
   const address = clientAddress(request.headers);
   const verdict = await throttleResetPassword(address);
