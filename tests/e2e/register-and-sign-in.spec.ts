@@ -1,30 +1,11 @@
 import { ACCESS_TOKEN_TTL_SECONDS } from "./constants";
-import {
-  expect,
-  fillRegister,
-  mailLink,
-  newCustomer,
-  registerAndConfirm,
-  registerThroughForm,
-  signIn,
-  test,
-} from "./fixtures";
+import { expect, registerAndConfirm, registerThroughForm, signIn, test } from "./fixtures";
 
 test("register, confirm the email, sign in, stay signed in, sign out", async ({
   page,
   context,
 }) => {
-  const customer = newCustomer();
-  const since = Date.now();
-
-  await page.goto("/register");
-  await fillRegister(page, customer);
-  await page.getByRole("button", { name: /create account/i }).click();
-  await expect(page.getByText(/check your inbox/i)).toBeVisible();
-
-  const verifyLink = await mailLink(customer.email, /verify/i, "/verify-email", since);
-  await page.goto(verifyLink.pathname + verifyLink.search);
-  await expect(page.getByRole("heading", { name: /confirmed|verified/i })).toBeVisible();
+  const { customer } = await registerAndConfirm(page);
   await page
     .getByRole("link", { name: /sign in/i })
     .first()

@@ -2,7 +2,6 @@
  * Every customer flow's server code against a real Directus, on SQLite and on Postgres: the route
  * handlers and auth modules are called directly, with the env pointing at the backend.
  */
-import { randomBytes } from "node:crypto";
 import type { JWT } from "next-auth/jwt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as registerRoute } from "@/app/api/auth/register/route";
@@ -12,26 +11,14 @@ import { requestPasswordReset, resetPassword } from "@/lib/auth/password-reset";
 import { refreshSession, resetRefreshCacheForTests } from "@/lib/auth/refresh";
 import { resetThrottleForTests } from "@/lib/auth/throttle";
 import { verifyEmail } from "@/lib/auth/verify-email";
-import { resetEnvCacheForTests } from "@/lib/env";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";
 import { linkIn, waitForMail } from "../support/mail";
+import { pointAppAt } from "./security-support";
 
 const pg = await postgresLane();
 const lanes: Lane[] = pg.run ? ["sqlite", "postgres"] : ["sqlite"];
 
 const ONE_HOUR = 60 * 60 * 1_000;
-
-function useBackendEnv(backend: Backend, overrides: Record<string, string> = {}) {
-  Object.assign(process.env, {
-    NEXTAUTH_URL: backend.appUrl,
-    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
-    DIRECTUS_URL: backend.directusUrl,
-    DIRECTUS_SERVICE_TOKEN: backend.serviceToken,
-    DIRECTUS_TIMEOUT_MS: "5000",
-    ...overrides,
-  });
-  resetEnvCacheForTests();
-}
 
 function register(backend: Backend, body: unknown) {
   return registerRoute(
@@ -111,7 +98,7 @@ describe.each(lanes)("customer flows on %s", (lane) => {
   });
   afterAll(() => backend?.stop());
   beforeEach(() => {
-    useBackendEnv(backend);
+    pointAppAt(backend);
     resetThrottleForTests();
     resetRefreshCacheForTests();
   });
@@ -246,7 +233,7 @@ describe.each(lanes)("customer flows on %s", (lane) => {
   });
 
   it("answers 503 quickly and plainly when Directus cannot be reached", async () => {
-    useBackendEnv(backend, { DIRECTUS_URL: "http://127.0.0.1:9", DIRECTUS_TIMEOUT_MS: "2000" });
+    pointAppAt(backend, { DIRECTUS_URL: "http://127.0.0.1:9", DIRECTUS_TIMEOUT_MS: "2000" });
     const res = await register(backend, customer());
     expect(res.status).toBe(503);
     const body = await res.text();
