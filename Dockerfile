@@ -9,9 +9,8 @@ FROM ${NODE_IMAGE} AS deps
 RUN apk add --no-cache libc6-compat
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
-# `npm install` follows the lock file exactly; `npm ci` rejects this lock because it leaves out the
-# platform-only optional packages our registry mirror lacks (see README, "Tests").
-RUN npm install --no-audit --no-fund
+# Exactly the lock file's versions (CI checks that the lock is complete for what the registry serves).
+RUN npm ci --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
