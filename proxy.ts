@@ -1,6 +1,7 @@
 import { decode, encode, type JWT } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
-import { refreshSession } from "@/lib/auth/refresh";
+import { checkSession, type LiveSession } from "@/lib/auth/live-session";
+import { sealProfile, VERIFIED_PROFILE_HEADER } from "@/lib/auth/verified-profile";
 import { isDirectusAvailable } from "@/lib/directus/client";
 import {
   readSessionCookie,
@@ -15,10 +16,13 @@ import { securityContext } from "@/lib/security/runtime";
 
 /**
  * Runs before pages: keeps signed-out visitors off protected pages, sends signed-in ones away from the
- * sign-in pages, and refreshes the Directus access token. It lives here because the proxy can write
- * cookies for the browser and, through the forwarded request, for the server components rendering
- * this very request; a server component could do neither. Every answer also gets the security
- * headers, with a fresh Content-Security-Policy nonce that Next puts on the scripts of this page.
+ * sign-in pages, and checks and slides the customer's Directus session. On every request that shows
+ * the customer's data it reads their profile with their own session (lib/auth/live-session.ts), so a
+ * session Directus ended is refused right here, and hands the profile to the page in a sealed
+ * request header. It lives here because the proxy can write cookies for the browser and, through
+ * the forwarded request, for the server components rendering this very request; a server component
+ * could do neither. Every answer also gets the security headers, with a fresh Content-Security-Policy
+ * nonce that Next puts on the scripts of this page.
  */
 
 function isProtected(pathname: string): boolean {
@@ -31,12 +35,16 @@ function isSignInPage(pathname: string): boolean {
   return pathname === "/login" || pathname === "/register";
 }
 
-type SessionState =
-  | { kind: "none"; unreadableCookie: boolean }
-  | { kind: "ended" }
-  | { kind: "active"; refreshed?: JWT };
+const SESSION_ENDPOINT = "/api/auth/session";
 
-async function sessionState(req: NextRequest): Promise<SessionState> {
+/** Requests that show who is signed in: their session is checked with Directus every time. */
+function needsCustomer(pathname: string): boolean {
+  return isProtected(pathname) || pathname === SESSION_ENDPOINT;
+}
+
+type SessionState = { kind: "none"; unreadableCookie: boolean } | LiveSession;
+
+async function sessionState(req: NextRequest, needProfile: boolean): Promise<SessionState> {
   const raw = readSessionCookie(req.cookies);
   if (!raw) return { kind: "none", unreadableCookie: false };
   let token: JWT | null;
@@ -47,18 +55,7 @@ async function sessionState(req: NextRequest): Promise<SessionState> {
     token = null;
   }
   if (!token) return { kind: "none", unreadableCookie: true };
-
-  const outcome = await refreshSession(token);
-  switch (outcome.status) {
-    case "refreshed":
-      return { kind: "active", refreshed: outcome.token };
-    case "ended":
-      return { kind: "ended" };
-    case "still-valid":
-    case "unavailable":
-      // Directus being down is no reason to sign anyone out; the next request tries again.
-      return { kind: "active" };
-  }
+  return checkSession(token, { needProfile });
 }
 
 /** What to do with the session cookie; `existing` lists the names (chunks included) the browser sent. */
@@ -102,11 +99,11 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   const { pathname, search } = req.nextUrl;
   const nonce = createNonce();
   const security = securityHeaders({ pathname, nonce, ...securityContext() });
-  const state = await sessionState(req);
+  const state = await sessionState(req, needsCustomer(pathname));
 
   const existing = sessionCookieNames(req.cookies);
   let change: CookieChange | null = null;
-  if (state.kind === "active" && state.refreshed) {
+  if ((state.kind === "active" || state.kind === "unavailable") && state.refreshed) {
     const value = await encode({
       token: state.refreshed,
       secret: getEnv().NEXTAUTH_SECRET,
@@ -125,12 +122,17 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   if (isProtected(pathname) && state.kind === "none") {
     return redirect(loginUrl(req, { callbackUrl }));
   }
-  // With `?error=` the page is explaining why a session ended (see lib/auth/session.ts): let it render.
+  // With `?error=` the page is explaining why a session ended (the redirect above): let it render.
   if (isSignInPage(pathname) && state.kind === "active" && !req.nextUrl.searchParams.has("error")) {
     return redirect(new URL("/account", req.url));
   }
 
   forwardRequestCookie(req, change);
+  // Only the proxy speaks this header: whatever a browser sent under its name goes.
+  req.headers.delete(VERIFIED_PROFILE_HEADER);
+  if (state.kind === "active" && state.profile) {
+    req.headers.set(VERIFIED_PROFILE_HEADER, sealProfile(state.profile));
+  }
   // Next takes the nonce for its scripts from the policy on the request it renders.
   const csp = security["Content-Security-Policy"];
   if (csp) req.headers.set("content-security-policy", csp);
@@ -138,7 +140,8 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   // Every page here either needs Directus or leads to a form that does. A page cannot answer 503
   // itself (see lib/http/unavailable-page.ts), so when Directus is down the proxy does, leaving the
   // session cookie as it is: being unable to reach Directus is no reason to sign anyone out.
-  if (pathname !== "/api/auth/session" && !(await isDirectusAvailable())) {
+  const directusDown = state.kind === "unavailable" || !(await isDirectusAvailable());
+  if (pathname !== SESSION_ENDPOINT && directusDown) {
     const res = new NextResponse(unavailablePage({ nonce, retryPath: callbackUrl }), {
       status: 503,
       headers: {
@@ -158,7 +161,7 @@ export const config = {
   matcher: [
     // Everything but next-auth's own endpoints, our JSON auth endpoints and static files…
     "/((?!api/auth/|_next/static/|_next/image|favicon\\.ico|.*\\.[A-Za-z0-9]+$).*)",
-    // …except the session endpoint: it re-issues the cookie, so it must see refreshed tokens first.
+    // …except the session endpoint: it re-issues the cookie, so it must see the checked session first.
     "/api/auth/session",
   ],
 };

@@ -12,17 +12,24 @@ const envSchema = z.object({
   NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
   /** Where the Next server reaches Directus. Server-to-server only; never sent to browsers. */
   DIRECTUS_URL: z.url(),
-  /** Static token of the provisioned service user (read access to directus_users only). */
-  DIRECTUS_SERVICE_TOKEN: z.string().min(16),
   /** How long one Directus call may take before the app answers "temporarily unavailable". */
   DIRECTUS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   PASSWORD_MIN_LENGTH: z.coerce.number().int().min(8).max(128).default(12),
-  /** Lifetime of a session; keep it equal to Directus REFRESH_TOKEN_TTL so a session never outlives its refresh token. */
+  /**
+   * Idle lifetime of a session: the session cookie's lifetime. Directus enforces the same idle limit
+   * on its side with SESSION_COOKIE_TTL; keep the two equal (the dev and compose set-ups do).
+   */
   SESSION_MAX_AGE_SECONDS: z.coerce
     .number()
     .int()
     .min(60)
     .default(7 * 24 * 60 * 60),
+  /** Absolute lifetime of a session in seconds: it ends this long after sign-in, however active. */
+  SESSION_ABSOLUTE_MAX_AGE: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(30 * 24 * 60 * 60),
   /** Optional: share rate limits between several Next instances (the refresh single-flight stays per process). */
   REDIS_URL: z.url().optional(),
   /**

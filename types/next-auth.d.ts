@@ -2,17 +2,21 @@ import "next-auth";
 import "next-auth/jwt";
 
 /**
- * What our next-auth setup carries. Tokens live only in the encrypted JWT cookie; the session object
- * that reaches browsers (`/api/auth/session`, `useSession`) holds nothing but the user id.
+ * What our next-auth setup carries. The Directus session token lives only in the encrypted JWT
+ * cookie; the session object that reaches browsers (`/api/auth/session`, `useSession`) holds nothing
+ * but the user id.
  */
 declare module "next-auth" {
   /** What CredentialsProvider's `authorize` returns after a successful Directus login. */
   interface User {
     id: string;
-    accessToken: string;
-    /** Epoch milliseconds. */
-    accessTokenExpires: number;
-    refreshToken: string;
+    /** Directus's `session`-mode JWT: checked against its session row on every request. */
+    sessionToken: string;
+    /** Epoch milliseconds, from the session JWT. */
+    sessionIssuedAt: number;
+    sessionExpires: number;
+    /** Epoch milliseconds: when the customer signed in, for the absolute lifetime. */
+    signedInAt: number;
   }
 
   interface Session {
@@ -24,8 +28,9 @@ declare module "next-auth" {
 declare module "next-auth/jwt" {
   /** Optional: a cookie from an older deployment may lack them, and is then treated as ended. */
   interface JWT {
-    accessToken?: string;
-    accessTokenExpires?: number;
-    refreshToken?: string;
+    sessionToken?: string;
+    sessionIssuedAt?: number;
+    sessionExpires?: number;
+    signedInAt?: number;
   }
 }

@@ -1,14 +1,12 @@
 import "server-only";
-import { login } from "@directus/sdk";
 import type { User } from "next-auth";
-import { publicClient } from "@/lib/directus/client";
 import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
-import { accessTokenClaims } from "@/lib/directus/token-claims";
+import { startSession, type DirectusSession } from "@/lib/directus/sessions";
 import { loginSchema } from "@/lib/validations/auth";
 import { clientAddress, type HeaderSource } from "./client-address";
 import { normalisePassword } from "./passwords";
 import { beginSignIn, signInNotJudged, signInSucceeded } from "./throttle";
-import { sessionTokensFrom } from "./tokens";
+import { sessionTokensOf } from "./tokens";
 import { padUntil } from "./uniform-timing";
 
 /**
@@ -60,11 +58,9 @@ export async function authorizeCredentials(
   const verdict = await beginSignIn(email, address);
   if (!verdict.allowed) throw new Error(SIGN_IN_ERROR.tooManyRequests);
 
-  let answer: unknown;
+  let session: DirectusSession | null;
   try {
-    answer = await publicClient().request(
-      login({ email, password: parsed.data.password }, { mode: "json" }),
-    );
+    session = await startSession(email, parsed.data.password);
   } catch (error) {
     const failure = classifyDirectusError(error);
     const wrongCredentials =
@@ -82,15 +78,12 @@ export async function authorizeCredentials(
     throw new Error(SIGN_IN_ERROR.serviceUnavailable);
   }
 
-  const tokens = sessionTokensFrom(answer, Date.now());
-  // Customers cannot read their own profile (`/users/me` gives only the id), and the token's `id`
-  // claim is the same id without another round trip. It came straight from Directus, so it is trusted.
-  const id = tokens ? accessTokenClaims(tokens.accessToken).id : undefined;
-  if (!tokens || !id) {
+  if (!session) {
     await signInNotJudged(email, address);
-    console.error("sign-in: Directus login answered without usable tokens");
+    console.error("sign-in: Directus login answered without a usable session token");
     throw new Error(SIGN_IN_ERROR.serviceUnavailable);
   }
   await signInSucceeded(email, address);
-  return { id, ...tokens };
+  // The session token's `id` claim came straight from Directus, so it is the customer's id.
+  return { id: session.userId, ...sessionTokensOf(session), signedInAt: Date.now() };
 }

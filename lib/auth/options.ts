@@ -1,19 +1,18 @@
 import "server-only";
-import { logout } from "@directus/sdk";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { publicClient } from "@/lib/directus/client";
 import { classifyDirectusError, describeFailure, isRefusal } from "@/lib/directus/errors";
+import { endSession } from "@/lib/directus/sessions";
 import { getEnv } from "@/lib/env";
 import { authorizeCredentials } from "./authorize";
 import { revokeLater, type RevokeAttempt } from "./pending-sign-outs";
-import { forgetRefreshToken, newestRefreshToken } from "./refresh";
+import { forgetSessionToken, newestSessionToken } from "./refresh";
 import { secureCookies } from "./session-cookie";
 
 /**
- * next-auth v4 with JWT sessions. The encrypted cookie carries the Directus tokens; the session that
- * browsers can read carries only the user id. Refresh happens in proxy.ts, where cookies can be
- * written, so `callbacks.jwt` never calls Directus.
+ * next-auth v4 with JWT sessions. The encrypted cookie carries the customer's Directus session token;
+ * the session that browsers can read carries only the user id. Checking and sliding the Directus
+ * session happens in proxy.ts, where cookies can be written, so `callbacks.jwt` never calls Directus.
  *
  * Env-dependent fields are getters: the env is read when next-auth runs, not when `next build`
  * imports this module without secrets.
@@ -52,9 +51,10 @@ export const authOptions: NextAuthOptions = {
       if (user) {
         return {
           sub: user.id,
-          accessToken: user.accessToken,
-          accessTokenExpires: user.accessTokenExpires,
-          refreshToken: user.refreshToken,
+          sessionToken: user.sessionToken,
+          sessionIssuedAt: user.sessionIssuedAt,
+          sessionExpires: user.sessionExpires,
+          signedInAt: user.signedInAt,
         };
       }
       return token;
@@ -65,26 +65,29 @@ export const authOptions: NextAuthOptions = {
   },
   events: {
     async signOut({ token }) {
-      const stored = token?.refreshToken;
+      const stored = token?.sessionToken;
       if (typeof stored !== "string") return;
-      // A request racing the sign-out may have rotated the token already: revoke the newest one.
-      const refreshToken = await newestRefreshToken(stored);
-      forgetRefreshToken(refreshToken);
-      const revoke = async (): Promise<RevokeAttempt> => {
+      // A request racing the sign-out may have slid the session already: end the newest token too.
+      const newest = await newestSessionToken(stored);
+      forgetSessionToken(newest);
+      const tokens = [...new Set([stored, newest])];
+      const endOne = async (sessionToken: string): Promise<RevokeAttempt> => {
         try {
-          await publicClient().request(logout({ mode: "json", refresh_token: refreshToken }));
+          await endSession(sessionToken);
           return "done";
         } catch (error) {
           const failure = classifyDirectusError(error);
           console.warn(`sign-out: Directus logout failed: ${describeFailure(failure)}`);
-          // Refused: the token was already spent or revoked, which is what we wanted.
+          // Refused: the session was already over, which is what we wanted.
           return isRefusal(failure) ? "done" : "retry";
         }
       };
+      const revoke = async (): Promise<RevokeAttempt> => {
+        const results = await Promise.all(tokens.map(endOne));
+        return results.includes("retry") ? "retry" : "done";
+      };
       if ((await revoke()) === "retry") {
-        revokeLater([stored, refreshToken], revoke, {
-          lifetimeMs: getEnv().SESSION_MAX_AGE_SECONDS * 1000,
-        });
+        revokeLater(tokens, revoke, { lifetimeMs: getEnv().SESSION_MAX_AGE_SECONDS * 1000 });
       }
     },
   },

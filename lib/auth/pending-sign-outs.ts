@@ -1,11 +1,11 @@
 import "server-only";
 import { processWide } from "@/lib/process-wide";
-import { refreshTokenKey as keyOf } from "./tokens";
+import { sessionTokenKey as keyOf } from "./tokens";
 
 /**
- * Sign-outs Directus has not heard of yet. When Directus cannot be reached at sign-out, the refresh
- * token stays valid there, and a copy of the old cookie could bring the session back once Directus
- * returns. Until a retry gets the token revoked, this process refuses it itself (see refresh.ts).
+ * Sign-outs Directus has not heard of yet. When Directus cannot be reached at sign-out, the session
+ * stays valid there, and a copy of the old cookie could bring it back once Directus returns. Until a
+ * retry gets the session ended, this process refuses its token itself (see refresh.ts).
  *
  * In memory, like the refresh cache: it covers the process that handled the sign-out, for as long as
  * a session may live, and is lost on restart. Tokens are kept as hashes only.
@@ -70,8 +70,8 @@ export function revokeLater(
   attempt(0);
 }
 
-export function isSignOutPending(refreshToken: string, now = Date.now()): boolean {
-  const entry = pending().get(keyOf(refreshToken));
+export function isSignOutPending(sessionToken: string, now = Date.now()): boolean {
+  const entry = pending().get(keyOf(sessionToken));
   return entry !== undefined && entry.until > now;
 }
 

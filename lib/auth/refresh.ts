@@ -1,32 +1,33 @@
 import "server-only";
-import { refresh } from "@directus/sdk";
 import type { JWT } from "next-auth/jwt";
-import { publicClient } from "@/lib/directus/client";
 import { classifyDirectusError, describeFailure, isRefusal } from "@/lib/directus/errors";
-import { isSignOutPending } from "./pending-sign-outs";
+import { renewSession } from "@/lib/directus/sessions";
 import { processWide } from "@/lib/process-wide";
+import { isSignOutPending } from "./pending-sign-outs";
 import {
   needsRefresh,
-  refreshTokenKey as keyOf,
-  sessionTokensFrom,
+  sessionTokenKey as keyOf,
+  sessionTokensIn,
+  sessionTokensOf,
   type SessionTokens,
 } from "./tokens";
 
 /**
- * Keeps a session's Directus access token fresh.
+ * Slides a session's Directus session token before it expires.
  *
- * Directus refresh tokens are single-use in json mode with no grace period: a second refresh with the
- * same token fails, and Directus then treats the session as over. A browser fires several requests at
- * once (page, RSC payloads, prefetches), all carrying the same cookie, so:
- * - concurrent callers with the same refresh token share one Directus call (single flight), and
- * - the rotated tokens are kept for REUSE_WINDOW_MS, so requests that still carry the old cookie get
- *   the same new tokens instead of spending the dead token again.
+ * Directus keeps a refreshed session's old token alive for SESSION_REFRESH_GRACE_PERIOD and hands
+ * every refresh within it the same successor, so parallel refreshes in several processes all succeed.
+ * Within one process a browser still fires several requests at once (page, RSC payloads, prefetches)
+ * with the same cookie, so, to make one Directus call per burst:
+ * - concurrent callers with the same token share one Directus call (single flight), and
+ * - the successor is kept for REUSE_WINDOW_MS, so requests that still carry the old cookie get it
+ *   without asking Directus again.
  */
 
 export type RefreshOutcome =
   | { status: "still-valid" }
   | { status: "refreshed"; token: JWT }
-  /** Directus says the session is over: revoked, expired, used refresh token, suspended or deleted user. */
+  /** Directus says the session is over: signed out, expired, suspended, deleted or password changed. */
   | { status: "ended" }
   /** Directus could not be asked: keep the session and try again on the next request. */
   | { status: "unavailable" };
@@ -36,7 +37,7 @@ type CallResult =
 
 export type RefreshDeps = {
   now: () => number;
-  callRefresh: (refreshToken: string) => Promise<CallResult>;
+  callRefresh: (sessionToken: string) => Promise<CallResult>;
 };
 
 export const REUSE_WINDOW_MS = 60_000;
@@ -44,7 +45,7 @@ export const REUSE_WINDOW_MS = 60_000;
 type Entry = {
   promise: Promise<CallResult>;
   settledAt?: number;
-  /** Key of the refresh token this one was rotated into, to follow chains of rotations. */
+  /** Key of the session token this one was rotated into, to follow chains of rotations. */
   successor?: string;
 };
 
@@ -60,14 +61,14 @@ function sweep(now: number): void {
   }
 }
 
-function flight(refreshToken: string, deps: RefreshDeps): Promise<CallResult> {
-  const key = keyOf(refreshToken);
+function flight(sessionToken: string, deps: RefreshDeps): Promise<CallResult> {
+  const key = keyOf(sessionToken);
   const existing = flights().get(key);
   if (existing) return existing.promise;
 
   const entry: Entry = {
     promise: deps
-      .callRefresh(refreshToken)
+      .callRefresh(sessionToken)
       .catch((): CallResult => ({ kind: "unavailable" }))
       .then((result) => {
         if (flights().get(key) !== entry) return result;
@@ -76,7 +77,7 @@ function flight(refreshToken: string, deps: RefreshDeps): Promise<CallResult> {
           flights().delete(key);
         } else {
           entry.settledAt = deps.now();
-          if (result.kind === "refreshed") entry.successor = keyOf(result.tokens.refreshToken);
+          if (result.kind === "refreshed") entry.successor = keyOf(result.tokens.sessionToken);
         }
         return result;
       }),
@@ -92,7 +93,7 @@ function flight(refreshToken: string, deps: RefreshDeps): Promise<CallResult> {
 async function newest(result: CallResult): Promise<CallResult> {
   let current = result;
   for (let hop = 0; hop < 10 && current.kind === "refreshed"; hop++) {
-    const next = flights().get(keyOf(current.tokens.refreshToken));
+    const next = flights().get(keyOf(current.tokens.sessionToken));
     if (!next) break;
     const after = await next.promise;
     if (after.kind === "unavailable") break;
@@ -101,21 +102,11 @@ async function newest(result: CallResult): Promise<CallResult> {
   return current;
 }
 
-function tokensOf(token: JWT): SessionTokens | undefined {
-  const { accessToken, accessTokenExpires, refreshToken } = token;
-  if (typeof accessToken !== "string" || typeof refreshToken !== "string") return undefined;
-  if (typeof accessTokenExpires !== "number") return undefined;
-  return { accessToken, accessTokenExpires, refreshToken };
-}
-
-async function callDirectusRefresh(refreshToken: string): Promise<CallResult> {
+async function callDirectusRefresh(sessionToken: string): Promise<CallResult> {
   try {
-    const data = await publicClient().request(
-      refresh({ mode: "json", refresh_token: refreshToken }),
-    );
-    const tokens = sessionTokensFrom(data, Date.now());
-    if (tokens) return { kind: "refreshed", tokens };
-    console.error("refresh: Directus answered without usable tokens");
+    const session = await renewSession(sessionToken);
+    if (session) return { kind: "refreshed", tokens: sessionTokensOf(session) };
+    console.error("refresh: Directus answered without a usable session token");
     return { kind: "unavailable" };
   } catch (error) {
     const failure = classifyDirectusError(error);
@@ -137,17 +128,17 @@ export async function refreshSession(
   overrides: Partial<RefreshDeps> = {},
 ): Promise<RefreshOutcome> {
   const deps = { ...defaultDeps, ...overrides };
-  const tokens = tokensOf(token);
+  const tokens = sessionTokensIn(token);
   if (!tokens) return { status: "ended" };
   // Signed out while Directus was unreachable: a copy of the old cookie must not revive the session.
-  if (isSignOutPending(tokens.refreshToken, deps.now())) return { status: "ended" };
+  if (isSignOutPending(tokens.sessionToken, deps.now())) return { status: "ended" };
   if (!needsRefresh(tokens, deps.now())) return { status: "still-valid" };
   sweep(deps.now());
 
   let current = tokens;
-  // Cached tokens can themselves be near expiry when access tokens live only seconds.
+  // Cached tokens can themselves be due again when sessions live only seconds (tests).
   for (let round = 0; round < 3; round++) {
-    const result = await newest(await flight(current.refreshToken, deps));
+    const result = await newest(await flight(current.sessionToken, deps));
     if (result.kind !== "refreshed") return { status: result.kind };
     current = result.tokens;
     if (!needsRefresh(current, deps.now())) break;
@@ -155,26 +146,26 @@ export async function refreshSession(
   return { status: "refreshed", token: { ...token, ...current } };
 }
 
-/** The refresh token this one was (or is being) rotated into, if this process knows. */
-export async function newestRefreshToken(refreshToken: string): Promise<string> {
-  let current = refreshToken;
+/** The session token this one was (or is being) rotated into, if this process knows. */
+export async function newestSessionToken(sessionToken: string): Promise<string> {
+  let current = sessionToken;
   for (let hop = 0; hop < 10; hop++) {
     const entry = flights().get(keyOf(current));
     if (!entry) break;
     const result = await entry.promise;
     if (result.kind !== "refreshed") break;
-    current = result.tokens.refreshToken;
+    current = result.tokens.sessionToken;
   }
   return current;
 }
 
 /**
- * At sign-out: forget this refresh token and every older one rotated into it, so a replayed old
+ * At sign-out: forget this session token and every older one rotated into it, so a replayed old
  * cookie cannot pick up cached tokens of a session that no longer exists.
  */
-export function forgetRefreshToken(refreshToken: string): void {
-  const dropped = new Set([keyOf(refreshToken)]);
-  flights().delete(keyOf(refreshToken));
+export function forgetSessionToken(sessionToken: string): void {
+  const dropped = new Set([keyOf(sessionToken)]);
+  flights().delete(keyOf(sessionToken));
   let changed = true;
   while (changed) {
     changed = false;

@@ -1,54 +1,50 @@
 import { createHash } from "node:crypto";
-import { accessTokenClaims } from "@/lib/directus/token-claims";
+import type { JWT } from "next-auth/jwt";
+import type { DirectusSession } from "@/lib/directus/sessions";
 
-/** The Directus tokens a session carries inside its encrypted cookie. */
+/** The Directus session a next-auth session carries inside its encrypted cookie. */
 export type SessionTokens = {
-  accessToken: string;
-  /** Epoch milliseconds. */
-  accessTokenExpires: number;
-  refreshToken: string;
+  sessionToken: string;
+  /** Epoch milliseconds, from the session JWT. */
+  sessionIssuedAt: number;
+  sessionExpires: number;
 };
 
-/**
- * Directus's login/refresh answer in json mode: `expires` is the access token's lifetime in ms.
- * Anything incomplete is refused rather than stored, since a session without a refresh token
- * could never be renewed.
- */
-export function sessionTokensFrom(data: unknown, now: number): SessionTokens | null {
-  if (typeof data !== "object" || data === null) return null;
-  const { access_token, refresh_token, expires } = data as Record<string, unknown>;
-  if (typeof access_token !== "string" || !access_token) return null;
-  if (typeof refresh_token !== "string" || !refresh_token) return null;
-  let accessTokenExpires: number | undefined;
-  if (typeof expires === "number" && Number.isFinite(expires) && expires > 0) {
-    accessTokenExpires = now + expires;
-  } else {
-    const { exp } = accessTokenClaims(access_token);
-    if (exp !== undefined) accessTokenExpires = exp * 1000;
-  }
-  if (accessTokenExpires === undefined) return null;
-  return { accessToken: access_token, accessTokenExpires, refreshToken: refresh_token };
+export function sessionTokensOf(session: DirectusSession): SessionTokens {
+  return {
+    sessionToken: session.token,
+    sessionIssuedAt: session.issuedAt,
+    sessionExpires: session.expiresAt,
+  };
 }
 
-const MAX_MARGIN_MS = 60_000;
+/** The tokens in a decoded cookie, or undefined for a cookie without them (an older deployment's). */
+export function sessionTokensIn(token: JWT): SessionTokens | undefined {
+  const { sessionToken, sessionIssuedAt, sessionExpires } = token;
+  if (typeof sessionToken !== "string" || !sessionToken) return undefined;
+  if (typeof sessionIssuedAt !== "number" || typeof sessionExpires !== "number") return undefined;
+  return { sessionToken, sessionIssuedAt, sessionExpires };
+}
+
+/** Slide a long session at most this often: each refresh is a write in Directus. */
+const MAX_REFRESH_INTERVAL_MS = 60 * 60_000;
 
 /**
- * Refresh this long before expiry: a minute for normal tokens, a third of the lifetime for very short
- * ones (a 5 s token would otherwise always look expired and be refreshed on every request).
+ * Directus's session lifetime (SESSION_COOKIE_TTL) is the idle timeout: the JWT expires that long
+ * after it was issued, and only a refresh moves it. So a request refreshes a session older than a
+ * third of its lifetime, or than an hour for long ones: an active customer keeps sliding, and a
+ * session idle for its whole lifetime ends.
  */
-export function refreshMarginMs(tokens: SessionTokens): number {
-  const { iat } = accessTokenClaims(tokens.accessToken);
-  if (iat === undefined) return MAX_MARGIN_MS;
-  const lifetime = tokens.accessTokenExpires - iat * 1000;
-  if (lifetime <= 0) return MAX_MARGIN_MS;
-  return Math.min(MAX_MARGIN_MS, Math.floor(lifetime / 3));
+export function refreshIntervalMs(tokens: SessionTokens): number {
+  const lifetime = tokens.sessionExpires - tokens.sessionIssuedAt;
+  return Math.min(MAX_REFRESH_INTERVAL_MS, Math.max(0, Math.floor(lifetime / 3)));
 }
 
 export function needsRefresh(tokens: SessionTokens, now: number): boolean {
-  return now >= tokens.accessTokenExpires - refreshMarginMs(tokens);
+  return now >= tokens.sessionIssuedAt + refreshIntervalMs(tokens);
 }
 
-/** Refresh tokens are credentials: in-memory maps keep only this hash of them as keys. */
-export function refreshTokenKey(refreshToken: string): string {
-  return createHash("sha256").update(refreshToken).digest("base64url");
+/** Session tokens are credentials: in-memory maps keep only this hash of them as keys. */
+export function sessionTokenKey(sessionToken: string): string {
+  return createHash("sha256").update(sessionToken).digest("base64url");
 }

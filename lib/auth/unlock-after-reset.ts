@@ -1,9 +1,7 @@
 import "server-only";
-import { login, logout } from "@directus/sdk";
-import { publicClient } from "@/lib/directus/client";
 import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
+import { endSession, startSession } from "@/lib/directus/sessions";
 import { signInSucceeded } from "./throttle";
-import { sessionTokensFrom } from "./tokens";
 
 /**
  * A completed password reset proves the customer owns the mailbox, something no attacker guessing
@@ -12,7 +10,7 @@ import { sessionTokensFrom } from "./tokens";
  * Clearing only our counters would not be enough: Directus keeps counting failed attempts until the
  * next successful login (a reset does not reset it), so the attacker who filled our budget could fill
  * it again and push Directus past its suspension threshold. One login with the new password resets
- * Directus's counter; its tokens are revoked at once, and the customer signs in as usual. Called only
+ * Directus's counter; its session is ended at once, and the customer signs in as usual. Called only
  * after Directus accepted the reset, so the token (and the email it names) is genuine.
  */
 export async function unlockAfterReset(
@@ -23,12 +21,9 @@ export async function unlockAfterReset(
   const email = resetTokenEmail(token);
   if (!email) return;
   try {
-    const answer = await publicClient().request(login({ email, password }, { mode: "json" }));
+    const session = await startSession(email, password);
     await signInSucceeded(email, address);
-    const tokens = sessionTokensFrom(answer, Date.now());
-    if (tokens) {
-      await publicClient().request(logout({ mode: "json", refresh_token: tokens.refreshToken }));
-    }
+    if (session) await endSession(session.token);
   } catch (error) {
     console.warn(
       `reset-password: could not lift the sign-in block: ${describeFailure(classifyDirectusError(error))}`,

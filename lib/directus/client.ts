@@ -1,5 +1,5 @@
 import "server-only";
-import { createDirectus, rest, staticToken } from "@directus/sdk";
+import { createDirectus, rest } from "@directus/sdk";
 import { getEnv } from "@/lib/env";
 import { DirectusHttpError, DirectusUnreachableError } from "./errors";
 import { directusAvailable, reportDirectusHealth } from "./health";
@@ -46,11 +46,8 @@ function boundedFetch(timeoutMs: number): typeof fetch {
 
 /** Directus's cheapest endpoint, under the same timeout as every call: does it answer at all? */
 async function ping(): Promise<boolean> {
-  const { DIRECTUS_URL, DIRECTUS_TIMEOUT_MS } = getEnv();
   try {
-    const response = await boundedFetch(DIRECTUS_TIMEOUT_MS)(
-      new URL("server/ping", withSlash(DIRECTUS_URL)),
-    );
+    const response = await directusFetch("server/ping");
     void response.body?.cancel().catch(() => {});
     return response.ok;
   } catch {
@@ -74,15 +71,17 @@ function baseClient() {
   });
 }
 
-/** No credentials: registration, email verification, login, refresh, logout and password reset. */
+/** No credentials: registration, email verification and password reset. */
 export function publicClient() {
   return baseClient().with(rest());
 }
 
 /**
- * The provisioned service user's static token: reads profiles. Callers always scope reads to the id
- * in the session, since this token can read every user.
+ * A bounded request to `path` under DIRECTUS_URL, for the session calls the SDK cannot make from a
+ * server (it expects a browser's cookie jar for `session` mode). Same timeout and health reports as
+ * every SDK call.
  */
-export function serviceClient() {
-  return baseClient().with(staticToken(getEnv().DIRECTUS_SERVICE_TOKEN)).with(rest());
+export function directusFetch(path: string, init: RequestInit = {}): Promise<Response> {
+  const { DIRECTUS_URL, DIRECTUS_TIMEOUT_MS } = getEnv();
+  return boundedFetch(DIRECTUS_TIMEOUT_MS)(new URL(path, withSlash(DIRECTUS_URL)), init);
 }

@@ -40,6 +40,21 @@ export class DirectusHttpError extends Error {
   }
 }
 
+/**
+ * Directus answered a JSON error (4xx) to a call made without the SDK. Shaped like the SDK's own
+ * errors (`status`, `errors`), so classifyDirectusError reads both alike.
+ */
+export class DirectusRefusal extends Error {
+  override name = "DirectusRefusal";
+
+  constructor(
+    readonly status: number,
+    readonly errors: unknown,
+  ) {
+    super(`Directus refused with HTTP ${status}`);
+  }
+}
+
 const OUTCOME_BY_CODE: Record<string, DirectusOutcome> = {
   INVALID_CREDENTIALS: "invalid_credentials",
   USER_SUSPENDED: "invalid_credentials",

@@ -3,8 +3,6 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { controlHeightClassName, secondaryButtonClassName } from "@/components/field-styles";
 import { getCurrentUser } from "@/lib/auth/session";
-import { ServiceUnavailableError } from "@/lib/errors";
-import { retryThroughProxyIfDown } from "@/lib/http/retry-through-proxy";
 
 export const metadata: Metadata = { title: "Your account" };
 
@@ -18,10 +16,7 @@ function initials(firstName: string, lastName: string, email: string): string {
 
 export default async function AccountPage() {
   // The proxy already keeps signed-out visitors away; the page checks for itself all the same.
-  const user = await getCurrentUser().catch((error: unknown) => {
-    if (error instanceof ServiceUnavailableError) retryThroughProxyIfDown("/account");
-    throw error;
-  });
+  const user = await getCurrentUser();
   if (!user) redirect(`/login?callbackUrl=${encodeURIComponent("/account")}`);
 
   const fullName = [user.firstName, user.lastName].filter((s) => s.trim() !== "").join(" ");

@@ -1,0 +1,73 @@
+import "server-only";
+import type { JWT } from "next-auth/jwt";
+import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
+import { endSession, readOwnProfile, type CustomerProfile } from "@/lib/directus/sessions";
+import { getEnv } from "@/lib/env";
+import { refreshSession } from "./refresh";
+import { sessionTokensIn } from "./tokens";
+
+/**
+ * Whether a decoded session cookie still stands for a live Directus session, asked once per request
+ * by proxy.ts. Directus is the authority: a request that shows the customer's data reads it with the
+ * customer's own session, and that read is the check, so a session Directus ended (sign-out on
+ * another device, suspension, password or email change, deletion) is refused on its next request,
+ * in every app process, with nothing cached in between.
+ */
+export type LiveSession =
+  | { kind: "active"; refreshed?: JWT; profile?: CustomerProfile }
+  | { kind: "ended" }
+  /** Directus could not say. Never a reason to sign anyone out; the caller answers 503. */
+  | { kind: "unavailable"; refreshed?: JWT };
+
+/** Past its absolute lifetime, however active; also a cookie from before the lifetime was recorded. */
+export function pastAbsoluteLifetime(token: JWT, now: number): boolean {
+  const { signedInAt } = token;
+  if (typeof signedInAt !== "number") return true;
+  return now - signedInAt >= getEnv().SESSION_ABSOLUTE_MAX_AGE * 1000;
+}
+
+/** Ends the Directus session of a cookie the app no longer honours, so its row does not linger. */
+async function endQuietly(token: JWT): Promise<void> {
+  const tokens = sessionTokensIn(token);
+  if (!tokens) return;
+  await endSession(tokens.sessionToken).catch((error: unknown) => {
+    console.warn(
+      `session: ending an expired session failed: ${describeFailure(classifyDirectusError(error))}`,
+    );
+  });
+}
+
+export async function checkSession(
+  token: JWT,
+  { needProfile, now = Date.now() }: { needProfile: boolean; now?: number },
+): Promise<LiveSession> {
+  if (pastAbsoluteLifetime(token, now)) {
+    await endQuietly(token);
+    return { kind: "ended" };
+  }
+  const outcome = await refreshSession(token);
+  if (outcome.status === "ended") return { kind: "ended" };
+  const refreshed = outcome.status === "refreshed" ? outcome.token : undefined;
+  if (!needProfile) return { kind: "active", refreshed };
+  if (outcome.status === "unavailable") return { kind: "unavailable", refreshed };
+
+  const tokens = sessionTokensIn(refreshed ?? token);
+  if (!tokens) return { kind: "ended" };
+  try {
+    const profile = await readOwnProfile(tokens.sessionToken);
+    // Only the id Directus verified counts; the cookie's own `sub` is never trusted over it.
+    if (profile && profile.id === token.sub) return { kind: "active", refreshed, profile };
+    console.error("session: the customer API answered a profile that does not fit the session");
+    return { kind: "unavailable", refreshed };
+  } catch (error) {
+    const failure = classifyDirectusError(error);
+    // 401 and 403 are Directus's word that this session is over. Anything else (a missing extension's
+    // 404, a 5xx, a timeout) is our problem, not the customer's: keep the session and answer 503.
+    if (failure.outcome === "invalid_credentials" || failure.outcome === "forbidden") {
+      return { kind: "ended" };
+    }
+    const log = failure.outcome === "unavailable" ? console.warn : console.error;
+    log(`session: could not read the profile: ${describeFailure(failure)}`);
+    return { kind: "unavailable", refreshed };
+  }
+}
