@@ -106,22 +106,28 @@ export async function nextAuthSignIn(
   return { ms, steps, cookie: sessionCookieFrom(jar), userId, signedInAt: Date.now() };
 }
 
-/** A bare Directus login (json mode), timed. */
+/**
+ * A bare Directus login in `session` mode (the mode the app signs customers in with), timed. Returns
+ * the session token too: the unprotected twin reads its profile with one.
+ */
 export async function directusLogin(
   directusUrl: string,
   email: string,
   password: string,
-): Promise<number> {
+): Promise<{ ms: number; sessionToken: string }> {
   const started = performance.now();
   const res = await fetch(`${directusUrl}/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password, mode: "json" }),
+    body: JSON.stringify({ email, password, mode: "session" }),
   });
-  const body = (await res.json()) as { data?: { access_token?: string } };
+  await res.arrayBuffer();
   const ms = performance.now() - started;
-  if (!res.ok || !body.data?.access_token) throw new Error(`Directus login failed: ${res.status}`);
-  return ms;
+  const prefix = "directus_session_token=";
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith(prefix));
+  const sessionToken = cookie?.slice(prefix.length).split(";")[0];
+  if (!res.ok || !sessionToken) throw new Error(`Directus login failed: ${res.status}`);
+  return { ms, sessionToken };
 }
 
 /** An active, verified customer created as an admin would in the console. */

@@ -8,7 +8,8 @@ import { POST as registerRoute } from "@/app/api/auth/register/route";
 import { authorizeCredentials } from "@/lib/auth/authorize";
 import { authOptions } from "@/lib/auth/options";
 import { requestPasswordReset, resetPassword } from "@/lib/auth/password-reset";
-import { refreshSession, resetRefreshCacheForTests } from "@/lib/auth/refresh";
+import { checkSession } from "@/lib/auth/live-session";
+import { resetRefreshCacheForTests } from "@/lib/auth/refresh";
 import { resetThrottleForTests } from "@/lib/auth/throttle";
 import { verifyEmail } from "@/lib/auth/verify-email";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";
@@ -17,8 +18,6 @@ import { pointAppAt } from "./security-support";
 
 const pg = await postgresLane();
 const lanes: Lane[] = pg.run ? ["sqlite", "postgres"] : ["sqlite"];
-
-const ONE_HOUR = 60 * 60 * 1_000;
 
 function register(backend: Backend, body: unknown) {
   return registerRoute(
@@ -49,16 +48,6 @@ async function directusUser(backend: Backend, email: string) {
   );
   const { data } = (await res.json()) as { data: Array<Record<string, string>> };
   return data[0];
-}
-
-async function setStatus(backend: Backend, id: string, status: string) {
-  const token = await backend.adminToken();
-  const res = await fetch(`${backend.directusUrl}/users/${id}`, {
-    method: "PATCH",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: JSON.stringify({ status }),
-  });
-  expect(res.status).toBe(200);
 }
 
 describe.each(lanes)("customer flows on %s", (lane) => {
@@ -127,7 +116,7 @@ describe.each(lanes)("customer flows on %s", (lane) => {
     const c = customer();
     const res = await register(backend, {
       ...c,
-      role: backend.report.serviceRoleId,
+      role: backend.report.customerRoleId,
       status: "active",
     });
     expect(res.status).toBe(422);
@@ -148,64 +137,16 @@ describe.each(lanes)("customer flows on %s", (lane) => {
     expect((await directusUser(backend, c.email))?.status).toBe("active");
   });
 
-  it("signs in with Directus tokens for the right user, and treats a wrong password like an unknown email", async () => {
+  it("signs in with a Directus session for the right user, and treats a wrong password like an unknown email", async () => {
     const c = await verifiedCustomer();
     const user = await signIn(c.email.toUpperCase(), c.password);
     expect(user?.id).toBe((await directusUser(backend, c.email))?.id);
-    expect(user?.accessToken).toEqual(expect.any(String));
-    expect(user?.refreshToken).toEqual(expect.any(String));
-    expect(user?.accessTokenExpires).toBeGreaterThan(Date.now());
+    expect(user?.sessionToken).toEqual(expect.any(String));
+    expect(user?.sessionExpires).toBeGreaterThan(Date.now());
+    expect(user?.signedInAt).toBeLessThanOrEqual(Date.now());
 
     expect(await signIn(c.email, "not the password at all")).toBeNull();
     expect(await signIn(`unknown.${c.email}`, c.password)).toBeNull();
-  });
-
-  it("refreshes once for many concurrent requests, and the spent refresh token is dead in Directus", async () => {
-    const c = await verifiedCustomer();
-    const token = await sessionToken(c.email, c.password);
-    const later = () => Date.now() + ONE_HOUR;
-
-    const outcomes = await Promise.all(
-      Array.from({ length: 20 }, () => refreshSession(token, { now: later })),
-    );
-    expect(outcomes.every((o) => o.status === "refreshed")).toBe(true);
-    const rotated = new Set(
-      outcomes.map((o) => (o.status === "refreshed" ? o.token.refreshToken : "")),
-    );
-    expect(rotated.size).toBe(1);
-    const [newRefreshToken] = [...rotated];
-    expect(newRefreshToken).not.toBe(token.refreshToken);
-
-    // A late request with the old cookie still gets tokens: it follows the rotation instead of spending
-    // the dead token again (which Directus would answer by ending the session).
-    expect((await refreshSession(token, { now: later })).status).toBe("refreshed");
-
-    const reuse = await fetch(`${backend.directusUrl}/auth/refresh`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ mode: "json", refresh_token: token.refreshToken }),
-    });
-    expect(reuse.status).toBeGreaterThanOrEqual(400);
-    expect(reuse.status).toBeLessThan(500);
-  });
-
-  it("ends the session at the next refresh after sign-out", async () => {
-    const c = await verifiedCustomer();
-    const token = await sessionToken(c.email, c.password);
-    await authOptions.events!.signOut!({ token, session: undefined as never });
-    resetRefreshCacheForTests();
-    expect(await refreshSession(token, { now: () => Date.now() + ONE_HOUR })).toEqual({
-      status: "ended",
-    });
-  });
-
-  it("ends the session at the next refresh when an admin suspends the customer", async () => {
-    const c = await verifiedCustomer();
-    const token = await sessionToken(c.email, c.password);
-    await setStatus(backend, token.sub ?? "", "suspended");
-    expect(await refreshSession(token, { now: () => Date.now() + ONE_HOUR })).toEqual({
-      status: "ended",
-    });
   });
 
   it("resets a forgotten password once; the old password stops working and other sessions end", async () => {
@@ -227,9 +168,7 @@ describe.each(lanes)("customer flows on %s", (lane) => {
     expect(await signIn(c.email, c.password)).toBeNull();
     expect(await signIn(c.email, newPassword)).not.toBeNull();
     resetRefreshCacheForTests();
-    expect(await refreshSession(otherSession, { now: () => Date.now() + ONE_HOUR })).toEqual({
-      status: "ended",
-    });
+    expect(await checkSession(otherSession, { needProfile: true })).toEqual({ kind: "ended" });
   });
 
   it("answers 503 quickly and plainly when Directus cannot be reached", async () => {

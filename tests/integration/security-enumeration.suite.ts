@@ -112,8 +112,7 @@ export function enumerationSuite({ lane, backend: current, logs }: SuiteContext)
       expect(results).toEqual([null, null, null, null]);
       const user = await signIn(accounts.existing.email, accounts.existing.password);
       expect(user?.id).toEqual(expect.any(String));
-      logs.secret(user?.accessToken);
-      logs.secret(user?.refreshToken);
+      logs.secret(user?.sessionToken);
     });
 
     it("next-auth's credentials callback answers identically for all four, and differently only on success", async () => {

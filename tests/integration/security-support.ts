@@ -33,7 +33,6 @@ export function pointAppAt(backend: Backend, overrides: Record<string, string> =
     NEXTAUTH_URL: backend.appUrl,
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
     DIRECTUS_URL: backend.directusUrl,
-    DIRECTUS_SERVICE_TOKEN: backend.serviceToken,
     DIRECTUS_TIMEOUT_MS: "5000",
     TRUST_PROXY: "false",
     ...overrides,
