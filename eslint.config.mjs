@@ -19,6 +19,7 @@ const config = [
       ".next/**",
       "node_modules/**",
       "directus/node_modules/**",
+      "directus/extensions/*/dist/**",
       ".data/**",
       ".test-data/**",
       "next-env.d.ts",

@@ -1,11 +1,13 @@
 /**
  * Bootstraps (install or migrate, idempotent) and starts a Directus process with a given env, and
- * waits until it answers. Used by the dev command and by the tests.
+ * waits until it answers. Used by the dev command and by the tests. Builds our extensions first
+ * (build-extensions.mjs, well under a second), so Directus never loads a stale or missing dist.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildExtensions } from "./build-extensions.mjs";
 
 const DIRECTUS_BIN = fileURLToPath(new URL("../node_modules/directus/cli.js", import.meta.url));
 
@@ -46,10 +48,18 @@ export async function waitForHealth(url, timeoutMs = 60_000) {
  */
 export async function startDirectus({ env, dataDir, onOutput = () => {} }) {
   mkdirSync(path.join(dataDir, "uploads"), { recursive: true });
-  mkdirSync(path.join(dataDir, "extensions"), { recursive: true });
-  // Directus looks for extensions listed in a package.json in its working folder.
+  // Our extensions load from EXTENSIONS_PATH (directus/extensions, see directus-env.mjs). Directus
+  // also reads the package.json in its working folder for extensions installed as npm dependencies;
+  // without that file it fails to load any extension at all, so give it an empty one.
   const pkg = path.join(dataDir, "package.json");
   if (!existsSync(pkg)) writeFileSync(pkg, '{ "name": "directus-data", "private": true }\n');
+  try {
+    await buildExtensions();
+  } catch (err) {
+    throw new Error(
+      `could not build the Directus extensions (run \`npm run setup\`, or \`npm run build --prefix directus\` to see the error): ${err.message}`,
+    );
+  }
   let output = "";
   const collect = (s) => {
     output = (output + s).slice(-20_000);

@@ -1,0 +1,133 @@
+/**
+ * /customer/…: the routes a signed-in customer uses on their own account, and only on their own.
+ *
+ * Why this exists: customers have no permissions in Directus (Core refuses per-user read rules on
+ * directus_users), and the Next app holds no Directus credential that could read other users. So
+ * Directus itself answers "who am I" for the session the request proves. Every route takes the user
+ * from `req.accountability`, never from the path, the query or the body: there is no id to tamper with.
+ *
+ * Only session JWTs (login with mode "session") are accepted. Directus checks their session row on
+ * every request, so signing out, an admin suspending the user, or a password or email change (all of
+ * which delete the rows) cut them off at once. Static tokens and json-mode access tokens cannot be
+ * revoked that way, share links are not users, and OAuth clients act for an app, not the customer.
+ *
+ * To add a route: write a handler that starts with `requireCustomer(req, fields)` and list it in
+ * `routes` below. Directus answers 401 itself for a dead or invalid token before we are reached;
+ * our refusals use the same `{ errors: [{ message, extensions: { code } }] }` shape.
+ */
+import type {
+  Accountability,
+  EndpointConfig,
+  EndpointExtensionContext,
+  SchemaOverview,
+} from "@directus/types";
+import type { Request, Response, Router } from "express";
+
+type Context = EndpointExtensionContext;
+/** What Directus's own middleware (authenticate, schema) has put on the request by the time we run. */
+type DirectusRequest = Request & {
+  accountability?: Accountability;
+  schema?: SchemaOverview;
+};
+type Row = Record<string, unknown>;
+type Reply = { status: number; body: unknown };
+type Handler = (req: DirectusRequest, ctx: Context) => Promise<Reply>;
+
+/** A refusal with the status and body Directus itself would use. Thrown by guards, sent by dispatch(). */
+class Refusal {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly message: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+// Same code as Directus's own 401 for a dead session, so the app needs to recognise one shape only.
+const signInFirst = () => new Refusal(401, "INVALID_CREDENTIALS", "Sign in first.");
+const forbidden = (message: string) => new Refusal(403, "FORBIDDEN", message);
+
+/**
+ * The guard every route starts with. Returns the signed-in customer's row (with `fields`), read with
+ * full rights because customers have none; the id comes from the verified session only.
+ */
+async function requireCustomer(req: DirectusRequest, ctx: Context, fields: string[]) {
+  const a = req.accountability;
+  // Checked before `user`: share tokens carry no user, and must not pass for "anonymous" either.
+  if (a?.share) throw forbidden("Share links cannot use customer routes.");
+  if (a?.oauth) throw forbidden("OAuth clients cannot use customer routes.");
+  if (!a?.user) throw signInFirst();
+  // Static tokens and json-mode access tokens have no session row: nothing could revoke them early.
+  if (!a.session) throw forbidden("Sign in with a session: this token cannot use customer routes.");
+  if (!req.schema) throw new Error("customer-api: Directus did not attach the schema");
+
+  const users = new ctx.services.UsersService({ schema: req.schema, accountability: null });
+  const [row] = (await users.readByQuery({
+    fields,
+    filter: { id: { _eq: a.user }, status: { _eq: "active" } },
+    limit: 1,
+  })) as Row[];
+  // Directus deletes the sessions of a suspended or deleted user; this also covers any other state.
+  if (!row) throw signInFirst();
+  return row;
+}
+
+const PROFILE_FIELDS = ["id", "email", "first_name", "last_name"];
+
+/** GET /customer/me: the customer's own profile, exactly these four fields. */
+const me: Handler = async (req, ctx) => {
+  const row = await requireCustomer(req, ctx, PROFILE_FIELDS);
+  return {
+    status: 200,
+    body: { data: Object.fromEntries(PROFILE_FIELDS.map((f) => [f, row[f]])) },
+  };
+};
+
+/** path → method → handler. HEAD is answered by GET. Anything else is 404 or 405, never a 500. */
+const routes: Record<string, Partial<Record<string, Handler>>> = {
+  "/me": { GET: me },
+};
+
+function send(res: Response, reply: Reply | Refusal) {
+  if (reply instanceof Refusal) {
+    res.set(reply.headers);
+    res.status(reply.status).json({
+      errors: [{ message: reply.message, extensions: { code: reply.code } }],
+    });
+  } else {
+    res.status(reply.status).json(reply.body);
+  }
+}
+
+function register(router: Router, ctx: Context) {
+  // Answers about one person's account: no cache (browser, proxy or Directus's) may keep them.
+  router.use((_req, res, next) => {
+    res.set("Cache-Control", "no-store");
+    next();
+  });
+  for (const [path, methods] of Object.entries(routes)) {
+    router.all(path, (req, res) => {
+      const handler = methods[req.method === "HEAD" ? "GET" : req.method];
+      if (!handler) {
+        const allow = Object.keys(methods).join(", ");
+        send(res, new Refusal(405, "METHOD_NOT_ALLOWED", "Method not allowed.", { Allow: allow }));
+        return;
+      }
+      // Express 4 does not catch rejected promises: every failure is answered here, without details
+      // (the log gets them).
+      handler(req as DirectusRequest, ctx).then(
+        (reply) => send(res, reply),
+        (err: unknown) => {
+          if (err instanceof Refusal) return send(res, err);
+          ctx.logger.error(err, `customer-api: ${req.method} ${path} failed`);
+          send(res, new Refusal(500, "INTERNAL_SERVER_ERROR", "An unexpected error occurred."));
+        },
+      );
+    });
+  }
+  // Our own 404 rather than Directus's, which echoes the path back.
+  router.use((_req, res) => send(res, new Refusal(404, "ROUTE_NOT_FOUND", "Route not found.")));
+}
+
+const endpoint: EndpointConfig = { id: "customer", handler: register };
+export default endpoint;
