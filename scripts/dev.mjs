@@ -45,7 +45,6 @@ async function main() {
     path.join(ROOT, ".env.local.example"),
     {
       NEXTAUTH_SECRET: () => secret(32),
-      DIRECTUS_SERVICE_TOKEN: () => secret(32),
       DIRECTUS_SECRET: () => secret(32),
       DIRECTUS_ADMIN_PASSWORD: () => secret(12),
     },
@@ -92,8 +91,9 @@ async function main() {
         secret: env.DIRECTUS_SECRET,
         adminEmail: env.DIRECTUS_ADMIN_EMAIL ?? "admin@example.com",
         adminPassword: env.DIRECTUS_ADMIN_PASSWORD,
-        serviceToken: env.DIRECTUS_SERVICE_TOKEN,
       },
+      // The app's idle session lifetime is enforced by Directus (SESSION_COOKIE_TTL): give it the same.
+      sessionTtl: env.SESSION_MAX_AGE_SECONDS ? `${env.SESSION_MAX_AGE_SECONDS}s` : undefined,
       smtpPort: ports["mail SMTP"],
       onOutput: prefixed("directus"),
     });

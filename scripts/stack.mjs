@@ -160,9 +160,10 @@ export async function createPostgresDatabase(prefix = "customer_auth_test") {
  * @param {string} o.dataDir
  * @param {number} o.port
  * @param {string} o.appUrl
- * @param {{ secret: string, adminEmail: string, adminPassword: string, serviceToken: string }} o.secrets
+ * @param {{ secret: string, adminEmail: string, adminPassword: string }} o.secrets
  * @param {number} o.smtpPort
  * @param {object} [o.db]
+ * @param {string} [o.sessionTtl]  the customers' idle session lifetime (directus-env.mjs; default 7d)
  * @param {Record<string,string>} [o.extraEnv]
  * @param {(s: string) => void} [o.onOutput]
  */
@@ -178,6 +179,7 @@ export async function startProvisionedDirectus(o) {
     dataDir: o.dataDir,
     smtp: { host: "127.0.0.1", port: o.smtpPort },
     db: o.db,
+    sessionTtl: o.sessionTtl,
     extra: o.extraEnv,
   });
   const directus = await startDirectus({ env, dataDir: o.dataDir, onOutput: o.onOutput });
@@ -186,7 +188,6 @@ export async function startProvisionedDirectus(o) {
       url: directus.url,
       adminEmail: o.secrets.adminEmail,
       adminPassword: o.secrets.adminPassword,
-      serviceToken: o.secrets.serviceToken,
     });
     return { ...directus, report, env };
   } catch (err) {

@@ -2,18 +2,24 @@
  * Idempotent provisioning: makes a fresh or existing Directus ready for customer accounts.
  * Run it as often as you like: the second run changes nothing, and it never touches customers or data.
  *
- *   DIRECTUS_URL=… DIRECTUS_ADMIN_EMAIL=… DIRECTUS_ADMIN_PASSWORD=… DIRECTUS_SERVICE_TOKEN=… node provision.mjs
+ *   DIRECTUS_URL=… DIRECTUS_ADMIN_EMAIL=… DIRECTUS_ADMIN_PASSWORD=… node provision.mjs
  *
  * Why so few permissions: Directus Core (no licence) refuses item filters and field lists, so the only
  * read rule it allows on directus_users is "everything". Customers therefore get no permissions at all,
- * and the Next server reads profiles with the service user's token, always scoped to one user id.
+ * and read their own profile through the customer API extension (directus/extensions/customer-api),
+ * which answers for the session's own user only.
+ *
+ * There is no service user: the app holds no standing credential that could read other users. Earlier
+ * versions created one ("Next.js server" role and policy with read on directus_users, and the user
+ * nextjs-server@example.com with a static token); provisioning now removes them where they exist.
  */
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
 export const CUSTOMER_ROLE = "Customer";
-export const SERVICE_ROLE = "Next.js server";
-export const SERVICE_EMAIL = "nextjs-server@example.com";
+/** What earlier versions created for the app's static token, removed on sight. */
+export const OLD_SERVICE_ROLE = "Next.js server";
+export const OLD_SERVICE_EMAIL = "nextjs-server@example.com";
 /** Shown in emails ("Reset your … password") until an admin names the project in Settings. */
 export const DEFAULT_PROJECT_NAME = "Customer Accounts";
 
@@ -45,6 +51,7 @@ class Api {
   get = (p) => this.call("GET", p);
   post = (p, b) => this.call("POST", p, b);
   patch = (p, b) => this.call("PATCH", p, b);
+  delete = (p) => this.call("DELETE", p);
 }
 
 const q = (filter, fields = "*") =>
@@ -117,42 +124,45 @@ async function ensureRoleWithPolicy(api, report, { name, description, icon, perm
   return role;
 }
 
-async function tokenWorks(url, token) {
-  const res = await fetch(`${url}/users/me?fields=id`, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: AbortSignal.timeout(30_000),
-  });
-  return res.ok;
-}
-
-async function ensureServiceUser(api, report, { roleId, token }) {
-  const [existing] = await api.get(
-    `/users${q({ email: { _eq: SERVICE_EMAIL } }, "id,status,role")}`,
-  );
-  if (!existing) {
-    await api.post("/users", {
-      email: SERVICE_EMAIL,
-      first_name: "Next.js",
-      last_name: "server",
-      description:
-        "Used by the Next.js app to read customer profiles. Has no password; signs in with its static token only.",
-      role: roleId,
-      status: "active",
-      token,
-    });
-    report.changed.push("created service user with its static token");
-    return;
+/**
+ * Removes the old service user, its role, its policy, and the policy's access rows and permissions.
+ * Each removal is reported; once they are gone this finds nothing and changes nothing. Directus
+ * suspends any other user still in the role when the role goes (they would have read every user).
+ */
+async function removeOldServiceAccess(api, report) {
+  const name = OLD_SERVICE_ROLE;
+  const users = await api.get(`/users${q({ email: { _eq: OLD_SERVICE_EMAIL } }, "id")}`);
+  for (const user of users) {
+    await api.delete(`/users/${user.id}`);
+    report.changed.push(`removed service user ${OLD_SERVICE_EMAIL} and its static token`);
   }
-  if (
-    existing.role === roleId &&
-    existing.status === "active" &&
-    (await tokenWorks(api.url, token))
-  ) {
-    report.unchanged.push("service user and token");
-    return;
+  const policies = await api.get(`/policies${q({ name: { _eq: name } }, "id")}`);
+  for (const policy of policies) {
+    const permissions = await api.get(
+      `/permissions${q({ policy: { _eq: policy.id } }, "id,action,collection")}`,
+    );
+    for (const p of permissions) {
+      await api.delete(`/permissions/${p.id}`);
+      report.changed.push(`removed ${p.action} permission on ${p.collection} for "${name}"`);
+    }
+    const access = await api.get(
+      `/access${q({ policy: { _eq: policy.id } }, "id,role.name,user.email")}`,
+    );
+    for (const a of access) {
+      await api.delete(`/access/${a.id}`);
+      const holder = a.role ? `role "${a.role.name}"` : `user ${a.user?.email ?? "(unknown)"}`;
+      report.changed.push(`removed policy "${name}" from ${holder}`);
+    }
+    await api.delete(`/policies/${policy.id}`);
+    report.changed.push(`removed policy "${name}"`);
   }
-  await api.patch(`/users/${existing.id}`, { role: roleId, status: "active", token });
-  report.changed.push("updated service user (role, status or token)");
+  const roles = await api.get(`/roles${q({ name: { _eq: name } }, "id")}`);
+  for (const role of roles) {
+    await api.delete(`/roles/${role.id}`);
+    report.changed.push(`removed role "${name}"`);
+  }
+  if (users.length + policies.length + roles.length === 0)
+    report.unchanged.push("no service user, role or policy");
 }
 
 async function ensureSettings(api, report, customerRoleId, projectName) {
@@ -175,18 +185,15 @@ async function ensureSettings(api, report, customerRoleId, projectName) {
 }
 
 /**
- * @param {{ url: string, adminEmail: string, adminPassword: string, serviceToken: string, projectName?: string }} o
- * @returns {Promise<{ changed: string[], unchanged: string[], customerRoleId: string, serviceRoleId: string }>}
+ * @param {{ url: string, adminEmail: string, adminPassword: string, projectName?: string }} o
+ * @returns {Promise<{ changed: string[], unchanged: string[], customerRoleId: string }>}
  */
 export async function provision({
   url,
   adminEmail,
   adminPassword,
-  serviceToken,
   projectName = DEFAULT_PROJECT_NAME,
 }) {
-  if (!serviceToken || serviceToken.length < 32)
-    throw new Error("the service token must be at least 32 characters");
   const login = await new Api(url).post("/auth/login", {
     email: adminEmail,
     password: adminPassword,
@@ -201,17 +208,10 @@ export async function provision({
     icon: "person",
     permissions: [],
   });
-  const service = await ensureRoleWithPolicy(api, report, {
-    name: SERVICE_ROLE,
-    description:
-      "The Next.js server. Reads user profiles, always scoped to the signed-in customer's id by the app.",
-    icon: "dns",
-    permissions: [{ collection: "directus_users", action: "read" }],
-  });
-  await ensureServiceUser(api, report, { roleId: service.id, token: serviceToken });
+  await removeOldServiceAccess(api, report);
   await ensureSettings(api, report, customer.id, projectName);
 
-  return { ...report, customerRoleId: customer.id, serviceRoleId: service.id };
+  return { ...report, customerRoleId: customer.id };
 }
 
 export function formatReport(report) {
@@ -242,7 +242,6 @@ if (runDirectly) {
     url: need("DIRECTUS_URL"),
     adminEmail: need("DIRECTUS_ADMIN_EMAIL"),
     adminPassword: need("DIRECTUS_ADMIN_PASSWORD"),
-    serviceToken: need("DIRECTUS_SERVICE_TOKEN"),
     projectName: process.env.PROJECT_NAME || undefined,
   }).then(
     (report) => console.log(formatReport(report)),

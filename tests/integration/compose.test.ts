@@ -25,7 +25,6 @@ const secrets = {
   DIRECTUS_SECRET: "s".repeat(48),
   DIRECTUS_ADMIN_EMAIL: "admin@example.com",
   DIRECTUS_ADMIN_PASSWORD: "p".repeat(24),
-  DIRECTUS_SERVICE_TOKEN: "t".repeat(48),
   NEXTAUTH_SECRET: "n".repeat(48),
   POSTGRES_PASSWORD: "q".repeat(24),
 };
@@ -56,6 +55,14 @@ describe.skipIf(!hasCompose)("docker-compose.yml", () => {
     for (const service of ["postgres:", "directus:", "mail:", "provision:", "app:"])
       expect(out).toContain(service);
     expect(out).toContain("directus/directus:12.4.0");
+    // Directus is built with the customer API extension and enforces the app's idle lifetime.
+    expect(out).toMatch(/context: .*\/directus\n/);
+    expect(out).toMatch(/EXTENSIONS_MUST_LOAD: ["']?true["']?\n/);
+    expect(out).toMatch(/SESSION_COOKIE_TTL: ["']?604800s["']?\n/);
+    expect(out).toMatch(/REFRESH_TOKEN_TTL: ["']?604800s["']?\n/);
+    expect(out).toMatch(/SESSION_MAX_AGE_SECONDS: ["']?604800["']?\n/);
+    // No standing Directus credential anywhere.
+    expect(out).not.toContain("DIRECTUS_SERVICE_TOKEN");
     expect(out).toContain("DB_CLIENT: pg");
     expect(out).toContain("https://app.example.com/reset-password");
     expect(out).toContain("https://app.example.com/verify-email");

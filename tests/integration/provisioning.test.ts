@@ -1,6 +1,7 @@
 /**
  * Provisioning against a real Directus, on embedded SQLite and on Postgres.
  */
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { provision } from "../../directus/scripts/provision.mjs";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";
@@ -41,17 +42,20 @@ describe.each(lanes)("provisioning on %s", (lane) => {
       url: backend.directusUrl,
       adminEmail: backend.adminEmail,
       adminPassword: backend.adminPassword,
-      serviceToken: backend.serviceToken,
     });
 
-  it("sets up a fresh Directus and reports what it created", () => {
-    expect(backend.report.changed).toEqual(
-      expect.arrayContaining([
-        'created role "Customer"',
-        'created policy "Customer"',
-        "created service user with its static token",
-      ]),
-    );
+  it("sets up a fresh Directus and reports what it created: no service user", async () => {
+    expect(backend.report.changed).toEqual([
+      'created role "Customer"',
+      'created policy "Customer"',
+      'created policy "Customer" on role "Customer"',
+      expect.stringMatching(/^set public_registration, /),
+    ]);
+    expect(backend.report.unchanged).toContain("no service user, role or policy");
+    const users = await api<unknown[]>(backend, "/users?fields=email&limit=-1", { token: admin });
+    expect(users.body?.data).toEqual([{ email: backend.adminEmail }]);
+    const roles = await api<unknown[]>(backend, "/roles?fields=name&limit=-1", { token: admin });
+    expect(roles.body?.data).toEqual(expect.not.arrayContaining([{ name: "Next.js server" }]));
   });
 
   it("enables public registration for the Customer role with email verification", async () => {
@@ -203,21 +207,85 @@ describe.each(lanes)("provisioning on %s", (lane) => {
     expect(Object.keys(me.body?.data ?? {})).toEqual(["id"]);
   });
 
-  it("lets the service token read users but not change them", async () => {
-    const token = backend.serviceToken;
-    const list = await api<unknown[]>(backend, "/users?fields=id&limit=1", { token });
-    expect(list.status).toBe(200);
-    const create = await api(backend, "/users", {
+  // Last: it leaves the old service account behind for provisioning to remove.
+  it("removes the service user, role and policy an earlier version created, and its token stops working", async () => {
+    // Exactly what the old provisioning created.
+    const name = "Next.js server";
+    const oldToken = randomBytes(32).toString("base64url");
+    const role = await api<{ id: string }>(backend, "/roles", {
       method: "POST",
-      token,
-      body: JSON.stringify({ email: `sneaky-${lane}@example.com`, password: "x".repeat(20) }),
+      token: admin,
+      body: JSON.stringify({ name, description: "The Next.js server.", icon: "dns" }),
     });
-    expect(create.status).toBe(403);
-    const settings = await api(backend, "/settings", {
-      method: "PATCH",
-      token,
-      body: JSON.stringify({ public_registration: false }),
+    const policy = await api<{ id: string }>(backend, "/policies", {
+      method: "POST",
+      token: admin,
+      body: JSON.stringify({
+        name,
+        icon: "dns",
+        app_access: false,
+        admin_access: false,
+        enforce_tfa: false,
+      }),
     });
-    expect(settings.status).toBe(403);
+    const roleId = role.body?.data.id;
+    const policyId = policy.body?.data.id;
+    for (const [path, body] of [
+      ["/access", { role: roleId, policy: policyId }],
+      [
+        "/permissions",
+        {
+          policy: policyId,
+          collection: "directus_users",
+          action: "read",
+          fields: ["*"],
+          permissions: {},
+        },
+      ],
+      [
+        "/users",
+        {
+          email: "nextjs-server@example.com",
+          first_name: "Next.js",
+          last_name: "server",
+          role: roleId,
+          status: "active",
+          token: oldToken,
+        },
+      ],
+    ] as const) {
+      const res = await api(backend, path, {
+        method: "POST",
+        token: admin,
+        body: JSON.stringify(body),
+      });
+      expect(res.status, path).toBe(200);
+    }
+    // It could read every user.
+    expect((await api(backend, "/users?fields=email", { token: oldToken })).status).toBe(200);
+
+    const first = await again();
+    expect(first.changed).toEqual([
+      "removed service user nextjs-server@example.com and its static token",
+      'removed read permission on directus_users for "Next.js server"',
+      'removed policy "Next.js server" from role "Next.js server"',
+      'removed policy "Next.js server"',
+      'removed role "Next.js server"',
+    ]);
+    expect((await again()).changed).toEqual([]);
+
+    expect((await api(backend, "/users/me", { token: oldToken })).status).toBe(401);
+    for (const [collection, filter] of [
+      ["users", "filter[email][_eq]=nextjs-server@example.com"],
+      ["roles", `filter[name][_eq]=${encodeURIComponent(name)}`],
+      ["policies", `filter[name][_eq]=${encodeURIComponent(name)}`],
+      ["permissions", `filter[policy][_eq]=${policyId}`],
+      ["access", `filter[policy][_eq]=${policyId}`],
+    ]) {
+      const res = await api<unknown[]>(backend, `/${collection}?${filter}&fields=id`, {
+        token: admin,
+      });
+      expect(res.body?.data, collection).toEqual([]);
+    }
   });
 });

@@ -23,8 +23,7 @@ export type Backend = {
   appUrl: string;
   adminEmail: string;
   adminPassword: string;
-  serviceToken: string;
-  report: { changed: string[]; unchanged: string[]; customerRoleId: string; serviceRoleId: string };
+  report: { changed: string[]; unchanged: string[]; customerRoleId: string };
   adminToken: () => Promise<string>;
   /** Stops the Directus process only (its data stays), as an outage or a deploy would. */
   stopDirectus: () => Promise<void>;
@@ -83,7 +82,6 @@ export async function startBackend(
       secret: secret(),
       adminEmail: "admin@example.com",
       adminPassword: secret(18),
-      serviceToken: secret(),
     };
     const directus = await startProvisionedDirectus({
       dataDir: path.join(dataDir, "directus"),
@@ -113,7 +111,6 @@ export async function startBackend(
       appUrl,
       adminEmail: secrets.adminEmail,
       adminPassword: secrets.adminPassword,
-      serviceToken: secrets.serviceToken,
       report: directus.report,
       adminToken,
       stopDirectus: () => running.stop(),
