@@ -77,7 +77,6 @@ describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
     vi.stubEnv("NEXTAUTH_URL", "http://localhost:3000");
     vi.stubEnv("NEXTAUTH_SECRET", secret);
     vi.stubEnv("DIRECTUS_URL", "http://127.0.0.1:8055");
-    vi.stubEnv("DIRECTUS_SERVICE_TOKEN", "service-token-0123456789abcdef");
     resetEnvCacheForTests();
   });
   afterEach(async () => {
