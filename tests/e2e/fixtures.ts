@@ -6,6 +6,8 @@ import { recordSecret } from "./log-scan";
 /** Where the stack started by global-setup.ts lives (set there, inherited by the workers). */
 export const stack = {
   appUrl: process.env.E2E_APP_URL ?? "",
+  /** A second `next start` of the same build and env, as a second instance would be. */
+  appUrl2: process.env.E2E_APP_URL_2 ?? "",
   mailUrl: process.env.E2E_MAIL_URL ?? "",
   directusUrl: process.env.E2E_DIRECTUS_URL ?? "",
   adminEmail: process.env.E2E_ADMIN_EMAIL ?? "",
@@ -40,10 +42,12 @@ export async function adminToken(): Promise<string> {
   return body.data.access_token;
 }
 
-/** Sets a customer's status through the Directus API, as an admin would in the console. */
-export async function setCustomerStatus(email: string, status: "active" | "suspended") {
-  const token = await adminToken();
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+async function adminHeaders() {
+  return { authorization: `Bearer ${await adminToken()}`, "content-type": "application/json" };
+}
+
+/** A customer's Directus id, looked up as an admin. */
+async function customerId(email: string, headers: Record<string, string>): Promise<string> {
   const found = await fetch(
     `${stack.directusUrl}/users?filter[email][_eq]=${encodeURIComponent(email)}&fields=id`,
     { headers },
@@ -51,12 +55,36 @@ export async function setCustomerStatus(email: string, status: "active" | "suspe
   const { data } = (await found.json()) as { data: Array<{ id: string }> };
   const id = data[0]?.id;
   if (!id) throw new Error(`no user ${email}`);
+  return id;
+}
+
+/** Changes a customer through the Directus API, as an admin would in the console. */
+export async function updateCustomer(
+  email: string,
+  changes: { status?: "active" | "suspended"; password?: string; email?: string },
+) {
+  const headers = await adminHeaders();
+  const id = await customerId(email, headers);
+  if (changes.password) recordSecret(changes.password);
   const res = await fetch(`${stack.directusUrl}/users/${id}`, {
     method: "PATCH",
     headers,
-    body: JSON.stringify({ status }),
+    body: JSON.stringify(changes),
   });
-  if (!res.ok) throw new Error(`could not set status: ${res.status}`);
+  if (!res.ok) throw new Error(`could not update the customer: ${res.status}`);
+}
+
+/** Sets a customer's status through the Directus API, as an admin would in the console. */
+export function setCustomerStatus(email: string, status: "active" | "suspended") {
+  return updateCustomer(email, { status });
+}
+
+/** Deletes a customer through the Directus API, as an admin would in the console. */
+export async function deleteCustomer(email: string) {
+  const headers = await adminHeaders();
+  const id = await customerId(email, headers);
+  const res = await fetch(`${stack.directusUrl}/users/${id}`, { method: "DELETE", headers });
+  if (!res.ok) throw new Error(`could not delete the customer: ${res.status}`);
 }
 
 export async function mailLink(to: string, subject: RegExp, pathname: string, since: number) {
@@ -126,8 +154,7 @@ export async function signIn(page: Page, email: string, password: string) {
 /** An active customer created as an admin would in the console: no registration, no mail, no throttle. */
 export async function createActiveCustomer() {
   const customer = newCustomer();
-  const token = await adminToken();
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const headers = await adminHeaders();
   const roles = await fetch(`${stack.directusUrl}/roles?filter[name][_eq]=Customer&fields=id`, {
     headers,
   });
@@ -147,4 +174,13 @@ export async function createActiveCustomer() {
   });
   if (!res.ok) throw new Error(`could not create a customer: ${res.status}`);
   return customer;
+}
+
+/** Where a session that Directus ended lands: the sign-in page, saying why, not an error page. */
+export async function expectSessionEnded(page: Page) {
+  await expect(page).toHaveURL(/\/login\?(.+&)?error=SessionExpired(&|$)/);
+  await expect(page.getByRole("heading", { name: /^sign in$/i })).toBeVisible();
+  await expect(
+    page.getByRole("alert").filter({ hasText: /your session has ended\. please sign in again/i }),
+  ).toBeVisible();
 }

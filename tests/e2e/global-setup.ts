@@ -1,9 +1,11 @@
 /**
  * Starts the whole stack once for all journeys: mail catcher + Directus (provisioned) + `next start`
- * on a production build. Access tokens live only a few seconds, so every journey also exercises the
- * proxy's token refresh. The app reaches Directus through a fault proxy that tests can make slow or
- * failing (stack-control.ts). Connection details reach the tests through environment variables. At
- * the end, everything the app printed is searched for the secrets the journeys used (log-scan.ts).
+ * on a production build, twice: a second server on another port with the same build and env, as a
+ * second instance behind a load balancer would be (live-sessions.spec.ts shares one cookie between
+ * them). Directus sessions live only SESSION_TTL_SECONDS, so every journey also exercises the proxy's
+ * session refresh. The apps reach Directus through a fault proxy that tests can make slow or failing
+ * (stack-control.ts). Connection details reach the tests through environment variables. At the end,
+ * everything the apps printed is searched for the secrets the journeys used (log-scan.ts).
  */
 import { spawnSync } from "node:child_process";
 import { appendFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -12,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { freePort, secret, spawnService } from "../../scripts/stack.mjs";
 import { startBackend } from "../support/backend";
 import { startFaultProxy } from "../support/fault-proxy";
-import { ACCESS_TOKEN_TTL_SECONDS } from "./constants";
+import { SESSION_TTL_SECONDS } from "./constants";
 import { assertNoSecretsIn, E2E_OUTPUT_DIR } from "./log-scan";
 import { startStackControl } from "./stack-control";
 
@@ -38,7 +40,11 @@ export default async function globalSetup() {
   const appUrl = `http://127.0.0.1:${appPort}`;
   const backend = await startBackend(process.env.E2E_DB === "postgres" ? "postgres" : "sqlite", {
     appUrl,
-    extraEnv: { ACCESS_TOKEN_TTL: `${ACCESS_TOKEN_TTL_SECONDS}s` },
+    // Directus's idle lifetime of a session, and of the refresh token it keeps for that session.
+    extraEnv: {
+      SESSION_COOKIE_TTL: `${SESSION_TTL_SECONDS}s`,
+      REFRESH_TOKEN_TTL: `${SESSION_TTL_SECONDS}s`,
+    },
   });
 
   const faults = await startFaultProxy(backend.directusUrl);
@@ -61,7 +67,6 @@ export default async function globalSetup() {
     NEXTAUTH_URL: appUrl,
     NEXTAUTH_SECRET: secret(32),
     DIRECTUS_URL: faults.url,
-    DIRECTUS_SERVICE_TOKEN: backend.serviceToken,
   };
 
   if (process.env.E2E_SKIP_BUILD !== "1") {
@@ -77,25 +82,38 @@ export default async function globalSetup() {
   }
 
   let appOutput = "";
-  const app = spawnService(
-    process.execPath,
-    [NEXT_BIN, "start", "--port", String(appPort), "--hostname", "127.0.0.1"],
-    {
-      // A bounded heap, as a container's memory limit gives: V8 otherwise grows its heap lazily by
-      // hundreds of MB under load, which hides whether memory is retained. With a cap, a leak would
-      // end in an out-of-memory crash or a rising floor; the soak (soak.spec.ts) checks for both.
-      env: { ...appEnv, NODE_OPTIONS: "--max-old-space-size=192" },
-      onOutput: (s: string) => {
-        appOutput = (appOutput + s).slice(-50_000);
-        appendFileSync(appLog, s);
-        if (process.env.DEBUG_APP) process.stderr.write(s);
+  const startApp = (port: number) =>
+    spawnService(
+      process.execPath,
+      [NEXT_BIN, "start", "--port", String(port), "--hostname", "127.0.0.1"],
+      {
+        // A bounded heap, as a container's memory limit gives: V8 otherwise grows its heap lazily by
+        // hundreds of MB under load, which hides whether memory is retained. With a cap, a leak would
+        // end in an out-of-memory crash or a rising floor; the soak (soak.spec.ts) checks for both.
+        env: { ...appEnv, NODE_OPTIONS: "--max-old-space-size=192" },
+        // Both servers write to the one log, so the secret scan covers both.
+        onOutput: (s: string) => {
+          appOutput = (appOutput + s).slice(-50_000);
+          appendFileSync(appLog, s);
+          if (process.env.DEBUG_APP) process.stderr.write(s);
+        },
       },
-    },
-  );
-  try {
-    await waitForOk(`${appUrl}/login`, 60_000);
-  } catch (err) {
+    );
+  const app2Port = await freePort();
+  const app2Url = `http://127.0.0.1:${app2Port}`;
+  const app = startApp(appPort);
+  const app2 = startApp(app2Port);
+  const stopApps = async () => {
+    await app2.stop();
     await app.stop();
+  };
+  try {
+    await Promise.all([
+      waitForOk(`${appUrl}/login`, 60_000),
+      waitForOk(`${app2Url}/login`, 60_000),
+    ]);
+  } catch (err) {
+    await stopApps();
     await stopBackend();
     throw new Error(`${(err as Error).message}\n${appOutput}`);
   }
@@ -103,6 +121,7 @@ export default async function globalSetup() {
   const control = await startStackControl({ backend, faults, appPid: app.child.pid });
 
   process.env.E2E_APP_URL = appUrl;
+  process.env.E2E_APP_URL_2 = app2Url;
   process.env.E2E_MAIL_URL = backend.mailUrl;
   process.env.E2E_DIRECTUS_URL = backend.directusUrl;
   process.env.E2E_ADMIN_EMAIL = backend.adminEmail;
@@ -112,11 +131,11 @@ export default async function globalSetup() {
 
   return async () => {
     await control.stop();
-    await app.stop();
+    await stopApps();
     await stopBackend();
     assertNoSecretsIn(appLog, {
       recorded: secretsFile,
-      known: [appEnv.NEXTAUTH_SECRET ?? "", backend.serviceToken, backend.adminPassword],
+      known: [appEnv.NEXTAUTH_SECRET ?? "", backend.adminPassword],
     });
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Plain HTTP to the app from a chosen loopback address (127.0.0.0/8 is all loopback on Linux). The app
  * limits sign-in, registration and reset requests per client address, taken from the TCP peer; a
- * test that sends many of them uses an address of its own, as separate customers would.
+ * test that sends many of them uses an address of its own, as separate customers would. Requests go
+ * to the first app server unless `base` names another (global-setup.ts starts two).
  */
 import http from "node:http";
 import { stack } from "./fixtures";
@@ -17,9 +18,13 @@ export function send(
   from: string,
   method: "GET" | "POST",
   path: string,
-  { headers = {}, body }: { headers?: Record<string, string>; body?: string } = {},
+  {
+    headers = {},
+    body,
+    base = stack.appUrl,
+  }: { headers?: Record<string, string>; body?: string; base?: string } = {},
 ): Promise<Answer> {
-  const target = new URL(path, stack.appUrl);
+  const target = new URL(path, base);
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(

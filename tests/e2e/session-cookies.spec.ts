@@ -76,9 +76,10 @@ const BAD_COOKIES: Array<{ kind: string; cookies: () => Promise<Record<string, s
       [SESSION_COOKIE]: await encode({
         token: {
           sub: "00000000-0000-0000-0000-000000000000",
-          accessToken: "forged",
-          accessTokenExpires: Date.now() + 600_000,
-          refreshToken: "forged",
+          sessionToken: "forged",
+          sessionIssuedAt: Date.now(),
+          sessionExpires: Date.now() + 600_000,
+          signedInAt: Date.now(),
         },
         secret: "another-secret-that-is-long-enough-0123456789",
       }),

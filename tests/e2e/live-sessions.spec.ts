@@ -1,0 +1,262 @@
+/**
+ * Live sessions: the session cookie holds a Directus session, and the app asks Directus on every
+ * request that shows the customer's data. So whatever ends the session in Directus (a sign-out on
+ * another device, an admin changing the password or the email, deleting the customer) ends every copy
+ * of the cookie on its very next request, with no token left to expire; and nothing else does: a
+ * second sign-in stays signed in, and parallel refreshes in two app servers sign nobody out.
+ */
+import type { Browser, Page } from "@playwright/test";
+import { REFRESH_INTERVAL_SECONDS } from "./constants";
+import {
+  createActiveCustomer,
+  deleteCustomer,
+  expect,
+  expectSessionEnded,
+  newCustomer,
+  signIn,
+  stack,
+  test,
+  updateCustomer,
+} from "./fixtures";
+import { type Answer, CookieJar, send, signInOverHttp, signOutOverHttp } from "./http-client";
+
+const SESSION_COOKIE = "next-auth.session-token";
+
+/** The App Router's own instance, which Next exposes on `window.next` in production builds too. */
+type WithRouter = { next: { router: { push: (href: string) => void } } };
+
+type Customer = Awaited<ReturnType<typeof createActiveCustomer>>;
+
+/** A browser of its own (a context), signed in through the form. */
+async function signedInDevice(browser: Browser, customer: Customer) {
+  const context = await browser.newContext({ baseURL: stack.appUrl });
+  const page = await context.newPage();
+  await page.goto("/login");
+  await signIn(page, customer.email, customer.password);
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByText(customer.email)).toBeVisible();
+  return { context, page };
+}
+
+/** Answers of 500 and up, and pages that came back empty. */
+function watchServerErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() >= 500) errors.push(`${response.status()} ${response.url()}`);
+  });
+  return errors;
+}
+
+const until = (due: number) =>
+  expect.poll(() => Date.now(), { timeout: 60_000, intervals: [500] }).toBeGreaterThan(due);
+
+test("signing out on one device ends every copy of that session on its next request, and only that session", async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const customer = await createActiveCustomer();
+  const a = await signedInDevice(browser, customer);
+
+  // B holds a copy of A's cookies, as a stolen or synced cookie would be.
+  const copied = await a.context.cookies();
+  const b = await browser.newContext({ baseURL: stack.appUrl });
+  const bPage = await b.newPage();
+  const serverErrors = watchServerErrors(bPage);
+  await b.addCookies(copied);
+  await bPage.goto("/account");
+  await expect(bPage).toHaveURL(/\/account$/);
+  await expect(bPage.getByText(customer.email)).toBeVisible();
+
+  // C is the same customer signed in on their own.
+  const c = await signedInDevice(browser, customer);
+
+  await a.page.getByRole("button", { name: /sign out/i }).click();
+  await expect(a.page).toHaveURL(/\/login\?signedOut=1$/);
+
+  // B's very next request, a client-side navigation from the account page it still shows: the RSC
+  // request is refused and the router lands on the sign-in page, saying why.
+  const rscRequests: string[] = [];
+  bPage.on("request", (request) => {
+    if (request.headers()["rsc"] === "1") rscRequests.push(new URL(request.url()).pathname);
+  });
+  await bPage.evaluate(() => (window as unknown as WithRouter).next.router.push("/"));
+  await expectSessionEnded(bPage);
+  expect(rscRequests, "a client-side navigation, not a page load").toContain("/");
+  expect(
+    (await b.cookies()).filter((cookie) => cookie.name.startsWith(SESSION_COOKIE)),
+    "the refused cookie is cleared",
+  ).toEqual([]);
+
+  // The copy planted again: a full page load is refused the same way, with no waiting.
+  await b.addCookies(copied);
+  const load = await bPage.goto("/account");
+  expect(load?.status()).toBe(200);
+  await expectSessionEnded(bPage);
+  await expect(bPage).toHaveURL(/callbackUrl=%2Faccount/);
+
+  // And the session endpoint shows nobody.
+  await b.addCookies(copied);
+  const session = await bPage.evaluate(async () => {
+    const res = await fetch("/api/auth/session");
+    return { status: res.status, body: (await res.json()) as unknown };
+  });
+  expect(session).toEqual({ status: 200, body: {} });
+  expect(serverErrors).toEqual([]);
+
+  // C's own session never depended on A's: still signed in, after a reload and a navigation.
+  await c.page.reload();
+  await expect(c.page).toHaveURL(/\/account$/);
+  await expect(c.page.getByText(customer.email)).toBeVisible();
+  await c.page.evaluate(() => (window as unknown as WithRouter).next.router.push("/"));
+  await expect(c.page).toHaveURL(/\/account$/);
+  await expect(c.page.getByText(customer.email)).toBeVisible();
+
+  await Promise.all([a.context.close(), b.close(), c.context.close()]);
+});
+
+const ADMIN_ACTIONS: Array<{ what: string; act: (customer: Customer) => Promise<void> }> = [
+  {
+    what: "changes the password",
+    act: (customer) =>
+      updateCustomer(customer.email, { password: `${newCustomer().password} changed` }),
+  },
+  {
+    what: "changes the email",
+    act: (customer) => updateCustomer(customer.email, { email: `moved.${customer.email}` }),
+  },
+  { what: "deletes the customer", act: (customer) => deleteCustomer(customer.email) },
+];
+
+for (const { what, act } of ADMIN_ACTIONS) {
+  test(`an admin who ${what} ends the customer's open session on its next request`, async ({
+    page,
+  }) => {
+    const serverErrors = watchServerErrors(page);
+    const customer = await createActiveCustomer();
+    await page.goto("/login");
+    await signIn(page, customer.email, customer.password);
+    await expect(page).toHaveURL(/\/account$/);
+    await expect(page.getByText(customer.email)).toBeVisible();
+
+    await act(customer);
+    await page.reload();
+    await expectSessionEnded(page);
+    expect(serverErrors).toEqual([]);
+  });
+}
+
+/** `n` GETs at once to one app server, all with the same cookie. */
+function burst(base: string, from: string, cookie: string, n: number) {
+  return Array.from({ length: n }, () =>
+    send(from, "GET", "/account", { headers: { cookie }, base }).then((answer) => ({
+      base,
+      answer,
+    })),
+  );
+}
+
+const setsSession = (answer: Answer) =>
+  (answer.headers["set-cookie"] ?? []).some((c) => c.startsWith(`${SESSION_COOKIE}=`));
+
+test("two app servers sharing one cookie refresh it in parallel and sign nobody out", async () => {
+  test.setTimeout(180_000);
+  const from = "127.0.0.41";
+  const apps = [stack.appUrl, stack.appUrl2];
+  expect(stack.appUrl2, "global-setup starts a second app server").not.toBe("");
+  // Both servers see a healthy Directus (a fault test may just have healed it).
+  for (const base of apps) {
+    await expect
+      .poll(async () => (await send(from, "GET", "/login", { base })).status, { timeout: 60_000 })
+      .toBe(200);
+  }
+
+  const customer = await createActiveCustomer();
+  const jar = new CookieJar();
+  expect((await signInOverHttp(from, jar, customer.email, customer.password)).status).toBe(200);
+  expect(jar.has(SESSION_COOKIE)).toBe(true);
+  const signedInAt = Date.now();
+
+  // Past the refresh interval, every request below finds the session due: eight at once in each
+  // process, with the same cookie, all refresh it. Directus hands both processes the same successor.
+  await until(signedInAt + (REFRESH_INTERVAL_SECONDS + 1) * 1_000);
+
+  for (let round = 1; round <= 4; round++) {
+    const cookie = jar.header();
+    const perApp = round === 1 ? 8 : 3;
+    const settled: Array<{ base: string; answer: Answer }> = [];
+    await Promise.all(
+      apps.flatMap((base) =>
+        burst(base, from, cookie, perApp).map((p) => p.then((done) => settled.push(done))),
+      ),
+    );
+    expect(settled).toHaveLength(perApp * apps.length);
+    for (const [i, { base, answer }] of settled.entries()) {
+      const what = `round ${round}, answer ${i} from ${base}`;
+      expect(answer.status, `${what}: status (location ${answer.headers.location})`).toBe(200);
+      expect(answer.text, `${what}: shows the customer`).toContain(customer.email);
+      // The newest Set-Cookie (of the answer that came last) is what the browser would keep.
+      jar.take(answer.headers);
+    }
+    if (round === 1) {
+      for (const base of apps) {
+        const refreshed = settled.filter((s) => s.base === base && setsSession(s.answer));
+        expect(refreshed.length, `${base} slid the session`).toBeGreaterThan(0);
+      }
+    }
+    expect(jar.has(SESSION_COOKIE), `round ${round}: still holding a session`).toBe(true);
+  }
+
+  // Both servers still see the customer signed in.
+  for (const base of apps) {
+    const session = await send(from, "GET", "/api/auth/session", {
+      headers: { cookie: jar.header() },
+      base,
+    });
+    expect(session.status).toBe(200);
+    expect(JSON.parse(session.text)).toMatchObject({ user: { id: expect.any(String) as unknown } });
+  }
+});
+
+/**
+ * An RSC request as the App Router sends it. Next answers one without its cache-busting `_rsc`
+ * parameter with a redirect to the same path with it; that hop is followed, as the router does.
+ */
+async function rscRequest(from: string, path: string, headers: Record<string, string>) {
+  const first = await send(from, "GET", path, { headers });
+  const location = first.headers.location;
+  if (first.status !== 307 || !location) return first;
+  const next = new URL(location, stack.appUrl);
+  if (next.pathname !== path || !next.searchParams.has("_rsc")) return first;
+  return send(from, "GET", `${next.pathname}${next.search}`, { headers });
+}
+
+test("a prefetch with a copied cookie after sign-out is sent to sign in, never a 500", async () => {
+  const from = "127.0.0.42";
+  const customer = await createActiveCustomer();
+  const jar = new CookieJar();
+  expect((await signInOverHttp(from, jar, customer.email, customer.password)).status).toBe(200);
+  const copied = jar.header();
+  const prefetch = { RSC: "1", "Next-Router-Prefetch": "1" };
+
+  const before = await rscRequest(from, "/account", { ...prefetch, cookie: copied });
+  expect(before.status, "the prefetch works while signed in").toBe(200);
+
+  expect((await signOutOverHttp(from, jar)).status).toBe(200);
+  expect(jar.has(SESSION_COOKIE)).toBe(false);
+
+  for (const headers of [prefetch, { RSC: "1" }]) {
+    const what = Object.keys(headers).join(" + ");
+    const answer = await rscRequest(from, "/account", { ...headers, cookie: copied });
+    expect([307, 308], `${what}: a redirect, not ${answer.status}`).toContain(answer.status);
+    const location = new URL(String(answer.headers.location), stack.appUrl);
+    expect(location.pathname, what).toBe("/login");
+    expect(location.searchParams.get("error"), what).toBe("SessionExpired");
+    expect(location.searchParams.get("callbackUrl"), what).toMatch(/^\/account(\?|$)/);
+    // The refused cookie goes with the redirect.
+    expect(answer.headers["set-cookie"] ?? [], what).toContainEqual(
+      expect.stringMatching(
+        new RegExp(`^${SESSION_COOKIE.replaceAll(".", "\\.")}=;.*Max-Age=0`, "i"),
+      ),
+    );
+  }
+});
