@@ -7,11 +7,11 @@ import { sessionCookieName, sessionCookieOptions } from "@/lib/auth/session-cook
 import { resetEnvCacheForTests } from "@/lib/env";
 import {
   DIRECTUS,
-  HttpResponse,
   TEST_ENV,
-  authAnswer,
   http,
   server,
+  sessionAnswer,
+  sessionIdOf,
   setupServerTests,
 } from "../server/support";
 
@@ -88,11 +88,7 @@ function expectHardened(cookie: SetCookie | undefined, { secure }: { secure: boo
 }
 
 async function signIn(appUrl: string) {
-  server.use(
-    http.post(`${DIRECTUS}/auth/login`, () =>
-      HttpResponse.json(authAnswer({ refreshToken: "refresh-1" })),
-    ),
-  );
+  server.use(http.post(`${DIRECTUS}/auth/login`, () => sessionAnswer({ sessionId: "s1" })));
   const csrfCookies = await nextAuth(appUrl, { action: ["csrf"] });
   const csrf = csrfCookies.find((c) => c.name.endsWith("next-auth.csrf-token"));
   const signInCookies = await nextAuth(appUrl, {
@@ -127,7 +123,8 @@ describe("session cookies for an https app", () => {
     const session = signInCookies.find((c) => c.name === "__Secure-next-auth.session-token");
     expectHardened(session, { secure: true });
     const token = await decode({ token: session?.value, secret: TEST_ENV.NEXTAUTH_SECRET });
-    expect(token).toMatchObject({ sub: "user-1", refreshToken: "refresh-1" });
+    expect(token).toMatchObject({ sub: "user-1", signedInAt: expect.any(Number) });
+    expect(sessionIdOf(token?.sessionToken)).toBe("s1");
     // No cookie of ours goes out without the prefix that makes browsers insist on Secure.
     for (const cookie of [...csrfCookies, ...signInCookies]) {
       expect(cookie.name).toMatch(/^__(Secure|Host)-/);

@@ -4,10 +4,14 @@ import { DIRECTUS_LOGIN_ATTEMPTS, POLICIES } from "@/lib/auth/throttle";
 import {
   DIRECTUS,
   HttpResponse,
-  authAnswer,
   directusError,
+  directusSessionCookie,
+  fakeSessionToken,
+  jsonWithCookies,
   http,
   server,
+  sessionAnswer,
+  sessionIdOf,
   setupServerTests,
 } from "./support";
 
@@ -35,23 +39,43 @@ function directusLogin(answer: (body: { email: string; password: string }) => Re
 
 const correct = (body: { password: string }) =>
   body.password === credentials.password
-    ? HttpResponse.json(authAnswer({ id: "user-42", refreshToken: "refresh-1" }))
+    ? sessionAnswer({ id: "user-42", sessionId: "s1", ttlMs: 86_400_000 })
     : directusError(401, "INVALID_CREDENTIALS");
 
 describe("authorizeCredentials", () => {
-  it("logs in with json mode and returns the user id and tokens", async () => {
+  it("opens a Directus session in session mode and returns the user id and that session", async () => {
     const calls = directusLogin(correct);
     const before = Date.now();
     const user = await authorizeCredentials(credentials, from("198.51.100.1"));
+    const after = Date.now();
     expect(calls).toEqual([
-      { email: "ada@example.com", password: "correct horse battery", mode: "json" },
+      { email: "ada@example.com", password: "correct horse battery", mode: "session" },
     ]);
-    expect(user).toMatchObject({
+    expect(user).toEqual({
       id: "user-42",
-      refreshToken: "refresh-1",
-      accessToken: expect.any(String),
+      sessionToken: expect.any(String),
+      sessionIssuedAt: expect.any(Number),
+      sessionExpires: expect.any(Number),
+      signedInAt: expect.any(Number),
     });
-    expect(user?.accessTokenExpires).toBeGreaterThanOrEqual(before + 900_000);
+    expect(sessionIdOf(user?.sessionToken)).toBe("s1");
+    // The session's own times, from its JWT (whole seconds), and the moment of this sign-in.
+    expect(user?.sessionIssuedAt).toBeGreaterThan(before - 1_000);
+    expect(user?.sessionIssuedAt).toBeLessThanOrEqual(after);
+    expect((user?.sessionExpires ?? 0) - (user?.sessionIssuedAt ?? 0)).toBe(86_400_000);
+    expect(user?.signedInAt).toBeGreaterThanOrEqual(before);
+    expect(user?.signedInAt).toBeLessThanOrEqual(after);
+  });
+
+  it("takes the user id from the session Directus issued", async () => {
+    directusLogin(() =>
+      jsonWithCookies({ data: { expires: 1 } }, [
+        directusSessionCookie(fakeSessionToken({ id: "user-7", sessionId: "s9" })),
+      ]),
+    );
+    expect(await authorizeCredentials(credentials, from("198.51.100.1"))).toMatchObject({
+      id: "user-7",
+    });
   });
 
   it("returns null for wrong credentials (Directus answers the same for unverified and suspended users)", async () => {
@@ -182,15 +206,31 @@ describe("authorizeCredentials", () => {
     expect(logged).not.toContain("ada@example.com");
   });
 
-  it("throws ServiceUnavailable when the answer carries no usable tokens", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => {});
-    directusLogin(() =>
-      HttpResponse.json({
-        data: { access_token: "not-a-jwt", refresh_token: "r", expires: 900_000 },
-      }),
-    );
-    await expect(authorizeCredentials(credentials, from("198.51.100.1"))).rejects.toThrow(
-      "ServiceUnavailable",
-    );
-  });
+  it.each([
+    ["no session cookie", () => HttpResponse.json({ data: { expires: 900_000 } })],
+    [
+      "a json-mode answer",
+      () =>
+        HttpResponse.json({
+          data: { access_token: "a", refresh_token: "r", expires: 900_000 },
+        }),
+    ],
+    [
+      "a session cookie that is not a JWT",
+      () => jsonWithCookies({ data: {} }, [directusSessionCookie("not-a-jwt")]),
+    ],
+  ])(
+    "throws ServiceUnavailable when the answer carries %s, and gives the attempt back",
+    async (_label, answer) => {
+      directusLogin(answer);
+      for (let i = 0; i < 12; i++) {
+        await expect(authorizeCredentials(credentials, from("198.51.100.1"))).rejects.toThrow(
+          /^ServiceUnavailable$/,
+        );
+      }
+      expect(vi.mocked(console.error)).toHaveBeenCalledWith(
+        expect.stringMatching(/without a usable session token/),
+      );
+    },
+  );
 });

@@ -8,11 +8,14 @@ import { refreshSession } from "@/lib/auth/refresh";
 import {
   DIRECTUS,
   HttpResponse,
-  authAnswer,
+  customerJwt,
   directusError,
-  fakeAccessToken,
+  fakeDirectus,
   http,
+  presentedToken,
   server,
+  sessionAnswer,
+  sessionIdOf,
   setupServerTests,
 } from "./support";
 
@@ -20,10 +23,14 @@ setupServerTests();
 
 const user: User = {
   id: "user-1",
-  accessToken: fakeAccessToken({ id: "user-1" }),
-  accessTokenExpires: Date.now() + 900_000,
-  refreshToken: "refresh-secret",
+  sessionToken: "session-secret-of-user-1",
+  sessionIssuedAt: Date.UTC(2030, 0, 1),
+  sessionExpires: Date.UTC(2030, 0, 1, 1),
+  signedInAt: Date.UTC(2030, 0, 1, 0, 0, 1),
 };
+
+/** SESSION_MAX_AGE_SECONDS is an hour in these tests: a session is slid once 20 minutes old. */
+const DUE_MS = 20 * 60_000;
 
 type JwtParams = Parameters<NonNullable<NonNullable<typeof authOptions.callbacks>["jwt"]>>[0];
 type SessionParams = Parameters<
@@ -54,31 +61,27 @@ describe("authOptions", () => {
 });
 
 describe("callbacks.jwt", () => {
-  it("stores the tokens at sign-in and nothing else of the user", async () => {
+  it("stores the session at sign-in and nothing else of the user", async () => {
     const token = await jwt({
       token: { name: "x", email: "e@example.com", sub: "user-1" },
-      user,
+      user: { ...user, email: "ada@example.com", name: "Ada" } as User,
       trigger: "signIn",
     });
     expect(token).toEqual({
       sub: "user-1",
-      accessToken: user.accessToken,
-      accessTokenExpires: user.accessTokenExpires,
-      refreshToken: "refresh-secret",
+      sessionToken: user.sessionToken,
+      sessionIssuedAt: user.sessionIssuedAt,
+      sessionExpires: user.sessionExpires,
+      signedInAt: user.signedInAt,
     });
   });
 
   it("returns the token unchanged afterwards, whatever the client sends with update()", async () => {
-    const stored: JWT = {
-      sub: "user-1",
-      accessToken: "a",
-      accessTokenExpires: 1,
-      refreshToken: "r",
-    };
+    const stored: JWT = customerJwt({ sessionId: "s1" });
     const token = await jwt({
       token: stored,
       trigger: "update",
-      session: { refreshToken: "evil" },
+      session: { sessionToken: "evil", signedInAt: Date.now() },
     } as Partial<JwtParams>);
     expect(token).toBe(stored);
   });
@@ -86,127 +89,165 @@ describe("callbacks.jwt", () => {
 
 describe("callbacks.session", () => {
   it("exposes only the user id and the expiry: no token reaches the browser", async () => {
-    const token: JWT = {
-      sub: "user-1",
-      accessToken: "access-secret",
-      accessTokenExpires: 1,
-      refreshToken: "refresh-secret",
-    };
+    const token: JWT = customerJwt({ sessionId: "s1" });
     const session = (await authOptions.callbacks!.session!({
       session: { user: { id: "" }, expires: "2030-01-01T00:00:00.000Z" } as Session,
       token,
     } as SessionParams)) as Session;
     expect(session).toEqual({ user: { id: "user-1" }, expires: "2030-01-01T00:00:00.000Z" });
-    expect(JSON.stringify(session)).not.toMatch(/secret/);
+    expect(JSON.stringify(session)).not.toMatch(/secret|signature/);
   });
 });
 
 describe("events.signOut", () => {
   const signOut = (token: JWT | null) => authOptions.events!.signOut!({ token } as SignOutParams);
 
-  it("revokes the refresh token in Directus", async () => {
-    const bodies: unknown[] = [];
+  /** Directus's logout, recording the session each call presented in Directus's cookie. */
+  function directusLogout(answer: () => Response = () => new HttpResponse(null, { status: 204 })) {
+    const ended: Array<{ sessionId?: string; body: unknown }> = [];
     server.use(
       http.post(`${DIRECTUS}/auth/logout`, async ({ request }) => {
-        bodies.push(await request.json());
-        return new HttpResponse(null, { status: 204 });
+        ended.push({
+          sessionId: sessionIdOf(presentedToken(request).cookie),
+          body: await request.json(),
+        });
+        return answer();
       }),
     );
-    await signOut({ sub: "user-1", refreshToken: "refresh-secret" });
-    expect(bodies).toEqual([{ mode: "json", refresh_token: "refresh-secret" }]);
+    return ended;
+  }
+
+  it("ends the Directus session, presenting it in Directus's cookie in session mode", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn();
+    const sessionId = sessionIdOf(session.sessionToken);
+    await signOut(session);
+    expect(directus.calls).toEqual([{ endpoint: "logout", sessionId, body: { mode: "session" } }]);
+    expect(directus.isLive(sessionId)).toBe(false);
+    expect(isSignOutPending(session.sessionToken ?? "")).toBe(false);
   });
 
-  it("revokes the newest token when a parallel request just rotated it, and drops the cached rotation", async () => {
-    const logouts: unknown[] = [];
-    let refreshes = 0;
-    server.use(
-      http.post(`${DIRECTUS}/auth/refresh`, () => {
-        refreshes += 1;
-        return HttpResponse.json(authAnswer({ refreshToken: "rotated-secret" }));
-      }),
-      http.post(`${DIRECTUS}/auth/logout`, async ({ request }) => {
-        logouts.push(await request.json());
-        return new HttpResponse(null, { status: 204 });
-      }),
-    );
-    const expiring: JWT = {
-      sub: "user-1",
-      accessToken: fakeAccessToken({}),
-      accessTokenExpires: Date.now(),
-      refreshToken: "old-secret",
-    };
-    await refreshSession(expiring);
-    await signOut(expiring);
-    expect(logouts).toEqual([{ mode: "json", refresh_token: "rotated-secret" }]);
-    // A replayed old cookie must reach Directus again instead of picking up the cached tokens.
-    await refreshSession(expiring);
-    expect(refreshes).toBe(2);
-  });
-
-  it("swallows Directus errors and logs them without the token", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    server.use(http.post(`${DIRECTUS}/auth/logout`, () => HttpResponse.error()));
-    await expect(signOut({ refreshToken: "refresh-secret" })).resolves.toBeUndefined();
-    expect(warn).toHaveBeenCalled();
-    expect(JSON.stringify(warn.mock.calls)).not.toContain("refresh-secret");
-  });
-
-  it("when Directus is unreachable, refuses the old cookie at once and revokes the token once Directus is back", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => {});
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  it("ends the newest session too when a parallel request just slid it, and drops the cached slide", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn();
+    vi.useFakeTimers({ toFake: ["Date"] });
     try {
-      let up = false;
-      const logouts: unknown[] = [];
-      server.use(
-        http.post(`${DIRECTUS}/auth/logout`, async ({ request }) => {
-          if (!up) return HttpResponse.error();
-          logouts.push(await request.json());
-          return new HttpResponse(null, { status: 204 });
-        }),
-      );
-      const session: JWT = {
-        sub: "user-1",
-        accessToken: fakeAccessToken({}),
-        // Still valid for a while: without the pending sign-out the proxy would not even ask Directus.
-        accessTokenExpires: Date.now() + 600_000,
-        refreshToken: "refresh-secret",
-      };
-      await signOut(session);
-      expect(await refreshSession(session)).toEqual({ status: "ended" });
+      vi.setSystemTime(Date.now() + DUE_MS);
+      const slid = await refreshSession(session);
+      const successor = slid.status === "refreshed" ? sessionIdOf(slid.token.sessionToken) : "";
+      expect(directus.isLive(successor)).toBe(true);
 
-      // First retry: still down. Second: Directus is back and revokes the token.
-      await vi.advanceTimersByTimeAsync(RETRY_DELAYS_MS[0] ?? 0);
-      expect(logouts).toEqual([]);
-      up = true;
-      await vi.advanceTimersByTimeAsync(RETRY_DELAYS_MS[1] ?? 0);
-      expect(logouts).toEqual([{ mode: "json", refresh_token: "refresh-secret" }]);
-      // Directus refuses the token from now on; this process no longer needs to remember it.
-      expect(isSignOutPending("refresh-secret")).toBe(false);
+      // The browser's sign-out still carries the old cookie.
+      await signOut(session);
+      expect(directus.callsTo("logout").sort()).toEqual(
+        [sessionIdOf(session.sessionToken), successor].sort(),
+      );
+      expect(directus.isLive(successor)).toBe(false);
+      expect(directus.isLive(sessionIdOf(session.sessionToken))).toBe(false);
+
+      // A replayed old cookie must reach Directus again instead of picking up the cached successor.
+      expect(await refreshSession(session)).toEqual({ status: "ended" });
+      expect(directus.callsTo("refresh")).toHaveLength(2);
     } finally {
       vi.useRealTimers();
     }
   });
 
-  it("forgets a pending sign-out once no session could still carry the token", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => {});
-    server.use(http.post(`${DIRECTUS}/auth/logout`, () => HttpResponse.error()));
-    await signOut({ refreshToken: "refresh-secret" });
-    expect(isSignOutPending("refresh-secret")).toBe(true);
-    // SESSION_MAX_AGE_SECONDS is 3600 in these tests.
-    expect(isSignOutPending("refresh-secret", Date.now() + 3_601_000)).toBe(false);
+  it("swallows Directus errors and logs them without the token", async () => {
+    const warn = vi.mocked(console.warn);
+    const ended = directusLogout(() => HttpResponse.error());
+    const session = customerJwt({ sessionId: "s1" });
+    await expect(signOut(session)).resolves.toBeUndefined();
+    expect(ended).toHaveLength(1);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/sign-out: Directus logout failed/));
   });
 
-  it("does not retry when Directus refuses the token: it is spent already", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => {});
+  it("when Directus is unreachable, refuses the old cookie at once and ends the sessions once Directus is back", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let up = false;
+      const ended = directusLogout(() =>
+        up ? new HttpResponse(null, { status: 204 }) : HttpResponse.error(),
+      );
+      // Not due for a slide: without the pending sign-out the proxy would not even ask Directus.
+      const session = customerJwt({ sessionId: "s1" });
+      const token = session.sessionToken ?? "";
+      await signOut(session);
+      expect(isSignOutPending(token)).toBe(true);
+      expect(await refreshSession(session)).toEqual({ status: "ended" });
+
+      // First retry: still down. Second: Directus is back and ends the session.
+      await vi.advanceTimersByTimeAsync(RETRY_DELAYS_MS[0] ?? 0);
+      expect(ended).toHaveLength(2);
+      expect(isSignOutPending(token)).toBe(true);
+      up = true;
+      await vi.advanceTimersByTimeAsync(RETRY_DELAYS_MS[1] ?? 0);
+      expect(ended).toHaveLength(3);
+      expect(ended[2]).toEqual({ sessionId: "s1", body: { mode: "session" } });
+      // Directus refuses the session from now on; this process no longer needs to remember it.
+      expect(isSignOutPending(token)).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("refuses the slid successor too while Directus cannot be told, and retries both", async () => {
+    let refreshes = 0;
     server.use(
-      http.post(`${DIRECTUS}/auth/logout`, () => directusError(400, "INVALID_CREDENTIALS")),
+      http.post(`${DIRECTUS}/auth/refresh`, () => {
+        refreshes += 1;
+        return sessionAnswer({ sessionId: "s2" });
+      }),
     );
-    await signOut({ refreshToken: "refresh-secret" });
-    expect(isSignOutPending("refresh-secret")).toBe(false);
+    const ended = directusLogout(() => HttpResponse.error());
+    const session = customerJwt({ sessionId: "s1", ageMs: DUE_MS });
+    const slid = await refreshSession(session);
+    expect(slid.status).toBe("refreshed");
+    if (slid.status !== "refreshed") return;
+
+    await signOut(session);
+    expect(ended.map((e) => e.sessionId).sort()).toEqual(["s1", "s2"]);
+    expect(isSignOutPending(session.sessionToken ?? "")).toBe(true);
+    expect(isSignOutPending(slid.token.sessionToken ?? "")).toBe(true);
+    // The newer cookie the browser may already hold is refused as well, without asking Directus.
+    expect(await refreshSession(slid.token)).toEqual({ status: "ended" });
+    expect(refreshes).toBe(1);
   });
 
-  it("does nothing without a refresh token", async () => {
+  it("forgets a pending sign-out once no session could still carry the token", async () => {
+    directusLogout(() => HttpResponse.error());
+    const session = customerJwt({ sessionId: "s1" });
+    await signOut(session);
+    expect(isSignOutPending(session.sessionToken ?? "")).toBe(true);
+    // SESSION_MAX_AGE_SECONDS is 3600 in these tests.
+    expect(isSignOutPending(session.sessionToken ?? "", Date.now() + 3_601_000)).toBe(false);
+  });
+
+  it.each([
+    [401, "INVALID_CREDENTIALS"],
+    [403, "INVALID_TOKEN"],
+    [400, "INVALID_PAYLOAD"],
+  ])(
+    "does not retry when Directus refuses with %i %s: the session is over already",
+    async (status, code) => {
+      const ended = directusLogout(() => directusError(status, code));
+      const session = customerJwt({ sessionId: "s1" });
+      await signOut(session);
+      expect(ended).toHaveLength(1);
+      expect(isSignOutPending(session.sessionToken ?? "")).toBe(false);
+    },
+  );
+
+  it("retries when Directus is rate limiting", async () => {
+    directusLogout(() => directusError(429, "REQUESTS_EXCEEDED"));
+    const session = customerJwt({ sessionId: "s1" });
+    await signOut(session);
+    expect(isSignOutPending(session.sessionToken ?? "")).toBe(true);
+  });
+
+  it("does nothing without a session token", async () => {
     await expect(signOut(null)).resolves.toBeUndefined();
     await expect(signOut({ sub: "user-1" })).resolves.toBeUndefined();
+    // Any request to Directus would be unhandled here, and fail the test.
   });
 });

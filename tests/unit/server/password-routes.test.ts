@@ -5,11 +5,13 @@ import { POLICIES, beginSignIn } from "@/lib/auth/throttle";
 import {
   DIRECTUS,
   HttpResponse,
-  authAnswer,
   directusError,
   http,
   jsonRequest,
+  presentedToken,
   server,
+  sessionAnswer,
+  sessionIdOf,
   setupServerTests,
 } from "./support";
 
@@ -150,11 +152,12 @@ describe("POST /api/auth/reset-password lifts a sign-in block", () => {
   const newPassword = "a brand new passphrase";
 
   function directus(loginAnswer: () => Response) {
-    const seen: Array<{ path: string; body: unknown }> = [];
+    const seen: Array<{ path: string; body: unknown; session?: string }> = [];
     const record =
       (path: string) =>
       async ({ request }: { request: Request }) => {
-        seen.push({ path, body: await request.json() });
+        const session = sessionIdOf(presentedToken(request).cookie);
+        seen.push({ path, body: await request.json(), ...(session ? { session } : {}) });
       };
     server.use(
       http.post(`${DIRECTUS}/auth/password/reset`, async (info) => {
@@ -174,7 +177,7 @@ describe("POST /api/auth/reset-password lifts a sign-in block", () => {
   }
 
   it("signs in once with the new password (resetting Directus's count), revokes that session and clears ours", async () => {
-    const seen = directus(() => HttpResponse.json(authAnswer({ refreshToken: "secret-refresh" })));
+    const seen = directus(() => sessionAnswer({ sessionId: "unlock-session" }));
     for (let i = 0; i < POLICIES.signInAccount.points; i++) {
       await beginSignIn("ada@example.com", `203.0.113.${i}`);
     }
@@ -186,8 +189,8 @@ describe("POST /api/auth/reset-password lifts a sign-in block", () => {
     expect(res.status).toBe(200);
     expect(seen).toEqual([
       { path: "reset", body: { token, password: newPassword } },
-      { path: "login", body: { email: "ada@example.com", password: newPassword, mode: "json" } },
-      { path: "logout", body: { refresh_token: "secret-refresh", mode: "json" } },
+      { path: "login", body: { email: "ada@example.com", password: newPassword, mode: "session" } },
+      { path: "logout", body: { mode: "session" }, session: "unlock-session" },
     ]);
     expect((await beginSignIn("ada@example.com", "192.0.2.1")).allowed).toBe(true);
   });

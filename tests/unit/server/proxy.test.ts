@@ -1,62 +1,84 @@
 import { decode, encode, type JWT } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { describe, expect, it, vi } from "vitest";
+import { authOptions } from "@/lib/auth/options";
+import { openProfile, sealProfile, VERIFIED_PROFILE_HEADER } from "@/lib/auth/verified-profile";
 import proxy, { config } from "@/proxy";
 import {
+  ADA,
   APP,
   DIRECTUS,
   HttpResponse,
   TEST_ENV,
-  authAnswer,
+  customerMe,
   directusError,
-  fakeAccessToken,
+  fakeDirectus,
   http,
   server,
+  sessionIdOf,
   setupServerTests,
 } from "./support";
 
 setupServerTests();
 
 const COOKIE = "next-auth.session-token";
+/** Sessions live an hour here (SESSION_MAX_AGE_SECONDS): they are slid once 20 minutes old. */
+const DUE_MS = 20 * 60_000;
+const ABSOLUTE_MS = Number(TEST_ENV.SESSION_ABSOLUTE_MAX_AGE) * 1000;
 
-function sessionToken({ expiresInMs = 600_000, refreshToken = "refresh-1" } = {}): JWT {
-  // Access tokens live 15 minutes; this one has `expiresInMs` left.
-  const expires = Date.now() + expiresInMs;
-  const iat = Math.floor((expires - 900_000) / 1000);
-  return {
-    sub: "user-1",
-    accessToken: fakeAccessToken({ id: "user-1", iat, exp: iat + 900 }),
-    accessTokenExpires: expires,
-    refreshToken,
-  };
-}
+const ADA_PROFILE = { id: ADA.id, email: ADA.email, firstName: "Ada", lastName: "Lovelace" };
+
+/** Headers Next's client router sends with an RSC payload fetch (a soft navigation's prefetch). */
+const RSC_PREFETCH = { RSC: "1", "Next-Router-Prefetch": "1" };
 
 async function cookieFor(token: JWT): Promise<string> {
   return encode({ token, secret: TEST_ENV.NEXTAUTH_SECRET, maxAge: 3600 });
 }
 
-async function visit(path: string, cookie?: string) {
-  const headers = cookie ? { cookie: `${COOKIE}=${cookie}; theme=dark` } : undefined;
+async function decodeCookie(value: string): Promise<JWT | null> {
+  return decode({ token: value, secret: TEST_ENV.NEXTAUTH_SECRET });
+}
+
+/** The session cookie's new value, when the answer sets one (not when it clears it). */
+function newCookieValue(setCookie: string[]): string | undefined {
+  const header = setCookie.find((c) => c.startsWith(`${COOKIE}=`) && !/Max-Age=0/i.test(c));
+  return header?.slice(COOKIE.length + 1).split(";")[0];
+}
+
+const CLEARED = new RegExp(`^${COOKIE}=;.*Max-Age=0`, "m");
+
+async function visit(path: string, cookie?: string, extraHeaders: Record<string, string> = {}) {
+  const headers: Record<string, string> = { ...extraHeaders };
+  if (cookie) headers.cookie = `${COOKIE}=${cookie}; theme=dark`;
   const response = await proxy(new NextRequest(`${APP}${path}`, { headers }));
+  const forwarded = (name: string) => response.headers.get(`x-middleware-request-${name}`);
+  const sealed = forwarded(VERIFIED_PROFILE_HEADER);
   return {
+    response,
     status: response.status,
     location: response.headers.get("location"),
     setCookie: response.headers.getSetCookie(),
     // What server components rendering this request will see as their Cookie header.
-    forwardedCookies: response.headers.get("x-middleware-request-cookie"),
+    forwardedCookies: forwarded("cookie"),
+    // The request headers Next hands the page: any header not listed here is dropped.
+    forwardedNames: (response.headers.get("x-middleware-override-headers") ?? "").split(","),
+    sealedProfile: sealed,
+    profile: openProfile(sealed),
     passedThrough: response.headers.get("x-middleware-next") === "1",
   };
 }
 
-function directusRefresh(answer: () => Response) {
-  let calls = 0;
-  server.use(
-    http.post(`${DIRECTUS}/auth/refresh`, () => {
-      calls += 1;
-      return answer();
-    }),
-  );
-  return () => calls;
+type Visit = Awaited<ReturnType<typeof visit>>;
+
+function expectSessionExpiredRedirect(result: Visit, callbackUrl: string) {
+  expect(result.status).toBe(307);
+  const location = new URL(result.location ?? "");
+  expect(location.origin).toBe(APP);
+  expect(location.pathname).toBe("/login");
+  expect(location.searchParams.get("error")).toBe("SessionExpired");
+  expect(location.searchParams.get("callbackUrl")).toBe(callbackUrl);
+  expect(result.setCookie.join("\n")).toMatch(CLEARED);
+  expect(result.response.headers.get("cache-control")).toBe("no-store");
 }
 
 describe("proxy: who may see which page", () => {
@@ -68,6 +90,7 @@ describe("proxy: who may see which page", () => {
       const location = new URL(result.location ?? "");
       expect(location.pathname).toBe("/login");
       expect(location.searchParams.get("callbackUrl")).toBe(`${path}?tab=1`);
+      expect(location.searchParams.has("error")).toBe(false);
     },
   );
 
@@ -76,32 +99,37 @@ describe("proxy: who may see which page", () => {
       expect((await visit(path)).passedThrough).toBe(true);
   });
 
-  it("sends a signed-in customer from /login and /register to /account", async () => {
-    const cookie = await cookieFor(sessionToken());
+  it("sends a signed-in customer from /login and /register to /account, without reading the profile", async () => {
+    const directus = fakeDirectus();
+    const cookie = await cookieFor(directus.signIn());
     for (const path of ["/login", "/register"]) {
       const result = await visit(path, cookie);
       expect(result.status).toBe(307);
       expect(new URL(result.location ?? "").pathname).toBe("/account");
     }
+    expect(directus.calls).toEqual([]);
   });
 
   it("lets /login?error=… render even with a session, so it can say why the session ended", async () => {
-    const cookie = await cookieFor(sessionToken());
+    const directus = fakeDirectus();
+    const cookie = await cookieFor(directus.signIn());
     expect((await visit("/login?error=SessionExpired", cookie)).passedThrough).toBe(true);
   });
 
-  it("lets a signed-in customer through to /account without touching the cookie", async () => {
-    const calls = directusRefresh(() => HttpResponse.error());
-    const result = await visit("/account", await cookieFor(sessionToken()));
+  it("lets a signed-in customer through to /account, checking the session with Directus, without touching the cookie", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn();
+    const result = await visit("/account", await cookieFor(session));
     expect(result.passedThrough).toBe(true);
     expect(result.setCookie).toEqual([]);
-    expect(calls()).toBe(0);
+    expect(directus.callsTo("me")).toEqual([sessionIdOf(session.sessionToken)]);
+    expect(directus.callsTo("refresh")).toEqual([]);
   });
 
   it("treats an unreadable cookie as no session and clears it", async () => {
     const result = await visit("/account", "garbage");
     expect(new URL(result.location ?? "").pathname).toBe("/login");
-    expect(result.setCookie.join("\n")).toMatch(new RegExp(`^${COOKIE}=;.*Max-Age=0`, "m"));
+    expect(result.setCookie.join("\n")).toMatch(CLEARED);
   });
 
   it("matches pages and the session endpoint, not next-auth's other endpoints or static files", () => {
@@ -119,10 +147,174 @@ describe("proxy: who may see which page", () => {
   });
 });
 
+describe("proxy: the profile reaches the page sealed", () => {
+  it("forwards the profile Directus gave for this very session, sealed", async () => {
+    const directus = fakeDirectus();
+    const result = await visit("/account", await cookieFor(directus.signIn()));
+    expect(result.profile).toEqual(ADA_PROFILE);
+    expect(result.forwardedNames).toContain(VERIFIED_PROFILE_HEADER);
+    // Sealed: not a profile anyone could have written.
+    expect(result.sealedProfile).not.toContain(ADA.email);
+    expect(() => JSON.parse(result.sealedProfile ?? "") as unknown).toThrow();
+  });
+
+  it("forwards the profile on the home page too", async () => {
+    const directus = fakeDirectus();
+    expect((await visit("/", await cookieFor(directus.signIn()))).profile).toEqual(ADA_PROFILE);
+  });
+
+  it("drops a profile header a visitor without a session sent", async () => {
+    const forged = sealProfile({ ...ADA_PROFILE, id: "user-2" });
+    for (const value of [forged, JSON.stringify(ADA_PROFILE)]) {
+      const result = await visit("/login", undefined, { [VERIFIED_PROFILE_HEADER]: value });
+      expect(result.passedThrough).toBe(true);
+      expect(result.sealedProfile).toBeNull();
+      expect(result.forwardedNames).not.toContain(VERIFIED_PROFILE_HEADER);
+    }
+  });
+
+  it("drops it on pages that read no profile, even for a signed-in customer", async () => {
+    const directus = fakeDirectus();
+    const cookie = await cookieFor(directus.signIn());
+    const result = await visit("/forgot-password", cookie, {
+      [VERIFIED_PROFILE_HEADER]: sealProfile({ ...ADA_PROFILE, id: "user-2" }),
+    });
+    expect(result.passedThrough).toBe(true);
+    expect(result.forwardedNames).not.toContain(VERIFIED_PROFILE_HEADER);
+  });
+
+  it("replaces a header a signed-in customer sent with the profile of their own session", async () => {
+    const directus = fakeDirectus({
+      users: [ADA, { id: "user-2", email: "eve@example.com", first_name: "Eve", last_name: null }],
+    });
+    const cookie = await cookieFor(directus.signIn("user-2"));
+    const result = await visit("/account", cookie, {
+      [VERIFIED_PROFILE_HEADER]: sealProfile(ADA_PROFILE),
+    });
+    expect(result.profile).toEqual({
+      id: "user-2",
+      email: "eve@example.com",
+      firstName: "Eve",
+      lastName: "",
+    });
+  });
+});
+
+describe("proxy: a copied cookie of a session Directus has ended", () => {
+  /** Signed in, cookie copied; then signed out on another device (Directus deletes the session). */
+  async function endedElsewhere() {
+    const directus = fakeDirectus();
+    const session = directus.signIn();
+    const cookie = await cookieFor(session);
+    expect((await visit("/account", cookie)).passedThrough).toBe(true);
+    directus.end(sessionIdOf(session.sessionToken));
+    return { directus, cookie };
+  }
+
+  it("sends a page request to /login?error=SessionExpired and clears the cookie", async () => {
+    const { cookie } = await endedElsewhere();
+    const result = await visit("/account/settings?tab=2", cookie);
+    expectSessionExpiredRedirect(result, "/account/settings?tab=2");
+    expect(result.sealedProfile).toBeNull();
+  });
+
+  it("does the same for an RSC payload request (a client-side navigation or prefetch)", async () => {
+    const { cookie } = await endedElsewhere();
+    const result = await visit("/account", cookie, RSC_PREFETCH);
+    expectSessionExpiredRedirect(result, "/account");
+  });
+
+  it("lets the session endpoint answer as signed out: the cookie leaves the request and the browser", async () => {
+    const { cookie } = await endedElsewhere();
+    const result = await visit("/api/auth/session", cookie);
+    expect(result.passedThrough).toBe(true);
+    expect(result.forwardedCookies ?? "").not.toContain(COOKIE);
+    expect(result.forwardedCookies).toContain("theme=dark");
+    expect(result.setCookie.join("\n")).toMatch(CLEARED);
+    expect(result.sealedProfile).toBeNull();
+  });
+
+  it("while a live session's cookie keeps working on the session endpoint", async () => {
+    const directus = fakeDirectus();
+    const cookie = await cookieFor(directus.signIn());
+    const result = await visit("/api/auth/session", cookie);
+    expect(result.passedThrough).toBe(true);
+    expect(result.forwardedCookies).toContain(`${COOKIE}=${cookie}`);
+    expect(result.setCookie).toEqual([]);
+  });
+
+  it("refuses at once a cookie signed out while Directus could not be told", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn();
+    const cookie = await cookieFor(session);
+    server.use(http.post(`${DIRECTUS}/auth/logout`, () => HttpResponse.error()));
+    await authOptions.events!.signOut!({ token: session } as Parameters<
+      NonNullable<NonNullable<typeof authOptions.events>["signOut"]>
+    >[0]);
+    // Directus still holds the session, but this process knows better.
+    expect(directus.isLive(sessionIdOf(session.sessionToken))).toBe(true);
+    expectSessionExpiredRedirect(await visit("/account", cookie), "/account");
+    expect(directus.callsTo("me")).toEqual([]);
+  });
+
+  it.each([
+    [
+      "401 INVALID_CREDENTIALS (suspended, deleted)",
+      () => directusError(401, "INVALID_CREDENTIALS"),
+    ],
+    ["403 INVALID_TOKEN (Directus's SECRET changed)", () => directusError(403, "INVALID_TOKEN")],
+  ])("treats a profile read answered %s as an ended session", async (_label, answer) => {
+    const directus = fakeDirectus();
+    const cookie = await cookieFor(directus.signIn());
+    customerMe(answer);
+    expectSessionExpiredRedirect(await visit("/account", cookie), "/account");
+  });
+});
+
+describe("proxy: the absolute lifetime", () => {
+  it("ends a session signed in SESSION_ABSOLUTE_MAX_AGE ago, however active, and ends it at Directus", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn(ADA.id, { signedInAgoMs: ABSOLUTE_MS + 1_000 });
+    const result = await visit("/account", await cookieFor(session));
+    expectSessionExpiredRedirect(result, "/account");
+    expect(directus.callsTo("logout")).toEqual([sessionIdOf(session.sessionToken)]);
+    expect(directus.isLive(sessionIdOf(session.sessionToken))).toBe(false);
+    expect(directus.callsTo("me")).toEqual([]);
+  });
+
+  it("honours SESSION_ABSOLUTE_MAX_AGE from the env", async () => {
+    vi.stubEnv("SESSION_ABSOLUTE_MAX_AGE", "600");
+    const { resetEnvCacheForTests } = await import("@/lib/env");
+    resetEnvCacheForTests();
+    const directus = fakeDirectus();
+    const fresh = await visit(
+      "/account",
+      await cookieFor(directus.signIn(ADA.id, { signedInAgoMs: 599_000 })),
+    );
+    expect(fresh.passedThrough).toBe(true);
+    const old = await visit(
+      "/account",
+      await cookieFor(directus.signIn(ADA.id, { signedInAgoMs: 600_000 })),
+    );
+    expectSessionExpiredRedirect(old, "/account");
+  });
+
+  it("ends it on public pages too: the cookie goes and Directus is told", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn(ADA.id, { signedInAgoMs: ABSOLUTE_MS + 1_000 });
+    const result = await visit("/login", await cookieFor(session));
+    expect(result.passedThrough).toBe(true);
+    expect(result.setCookie.join("\n")).toMatch(CLEARED);
+    expect(result.forwardedCookies ?? "").not.toContain(COOKIE);
+    expect(directus.callsTo("logout")).toEqual([sessionIdOf(session.sessionToken)]);
+  });
+});
+
 describe("proxy: refreshing the session", () => {
-  it("refreshes an expiring token and hands the new cookie to the browser and to this request", async () => {
-    directusRefresh(() => HttpResponse.json(authAnswer({ refreshToken: "refresh-2" })));
-    const result = await visit("/account", await cookieFor(sessionToken({ expiresInMs: 1_000 })));
+  it("slides a due session, hands the new cookie to the browser and to this request, and reads the profile with it", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn(ADA.id, { ageMs: DUE_MS });
+    const result = await visit("/account", await cookieFor(session));
     expect(result.passedThrough).toBe(true);
 
     const setCookie = result.setCookie.find((c) => c.startsWith(`${COOKIE}=`)) ?? "";
@@ -131,20 +323,36 @@ describe("proxy: refreshing the session", () => {
     expect(setCookie).toMatch(/Path=\//);
     expect(setCookie).toMatch(/Max-Age=3600/);
     expect(setCookie).not.toMatch(/Secure/i);
-    const value = setCookie.slice(COOKIE.length + 1).split(";")[0] ?? "";
-    const decoded = await decode({ token: value, secret: TEST_ENV.NEXTAUTH_SECRET });
-    expect(decoded).toMatchObject({ sub: "user-1", refreshToken: "refresh-2" });
+    const value = newCookieValue(result.setCookie) ?? "";
+    const decoded = await decodeCookie(value);
+    const successor = sessionIdOf(decoded?.sessionToken);
+    expect(successor).toBeDefined();
+    expect(successor).not.toBe(sessionIdOf(session.sessionToken));
+    expect(decoded).toMatchObject({ sub: ADA.id, signedInAt: session.signedInAt });
 
+    expect(directus.callsTo("refresh")).toEqual([sessionIdOf(session.sessionToken)]);
+    expect(directus.callsTo("me")).toEqual([successor]);
+    expect(result.profile).toEqual(ADA_PROFILE);
     expect(result.forwardedCookies).toContain(`${COOKIE}=${value}`);
     expect(result.forwardedCookies).toContain("theme=dark");
+  });
+
+  it("slides on public pages too, without reading the profile", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn(ADA.id, { ageMs: DUE_MS });
+    const result = await visit("/forgot-password", await cookieFor(session));
+    expect(result.passedThrough).toBe(true);
+    expect(newCookieValue(result.setCookie)).toBeDefined();
+    expect(directus.callsTo("refresh")).toHaveLength(1);
+    expect(directus.callsTo("me")).toEqual([]);
   });
 
   it("uses the __Secure- cookie with the Secure attribute for an https app", async () => {
     vi.stubEnv("NEXTAUTH_URL", "https://accounts.example.com");
     const { resetEnvCacheForTests } = await import("@/lib/env");
     resetEnvCacheForTests();
-    directusRefresh(() => HttpResponse.json(authAnswer({ refreshToken: "refresh-2" })));
-    const cookie = await cookieFor(sessionToken({ expiresInMs: 1_000 }));
+    const directus = fakeDirectus();
+    const cookie = await cookieFor(directus.signIn(ADA.id, { ageMs: DUE_MS }));
     const response = await proxy(
       new NextRequest("https://accounts.example.com/account", {
         headers: { cookie: `__Secure-${COOKIE}=${cookie}` },
@@ -154,39 +362,91 @@ describe("proxy: refreshing the session", () => {
     expect(setCookie).toMatch(new RegExp(`^__Secure-${COOKIE}=.+; .*Secure`, "m"));
   });
 
-  it("ends the session when Directus refuses the refresh token: cookie cleared, sent to /login", async () => {
-    directusRefresh(() => directusError(401, "USER_SUSPENDED"));
-    const result = await visit("/account", await cookieFor(sessionToken({ expiresInMs: 1_000 })));
-    const location = new URL(result.location ?? "");
-    expect(location.pathname).toBe("/login");
-    expect(location.searchParams.get("error")).toBe("SessionExpired");
-    expect(result.setCookie.join("\n")).toMatch(new RegExp(`^${COOKIE}=;.*Max-Age=0`, "m"));
+  it("ends the session when Directus refuses the slide: cookie cleared, sent to /login", async () => {
+    const directus = fakeDirectus();
+    const cookie = await cookieFor(directus.signIn(ADA.id, { ageMs: DUE_MS }));
+    server.use(http.post(`${DIRECTUS}/auth/refresh`, () => directusError(401, "USER_SUSPENDED")));
+    expectSessionExpiredRedirect(await visit("/account", cookie), "/account");
   });
 
   it("on a public page, an ended session just loses its cookie", async () => {
-    directusRefresh(() => directusError(401, "INVALID_CREDENTIALS"));
-    const result = await visit("/login", await cookieFor(sessionToken({ expiresInMs: 1_000 })));
+    const directus = fakeDirectus();
+    const session = directus.signIn(ADA.id, { ageMs: DUE_MS });
+    directus.end(sessionIdOf(session.sessionToken));
+    const result = await visit("/login", await cookieFor(session));
     expect(result.passedThrough).toBe(true);
     expect(result.forwardedCookies ?? "").not.toContain(COOKIE);
-    expect(result.setCookie.join("\n")).toMatch(/Max-Age=0/);
+    expect(result.setCookie.join("\n")).toMatch(CLEARED);
   });
 
   it("keeps the session when Directus is unreachable, and answers 503", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => {});
-    directusRefresh(() => HttpResponse.error());
-    const result = await visit("/account", await cookieFor(sessionToken({ expiresInMs: 1_000 })));
+    const directus = fakeDirectus();
+    const session = directus.signIn(ADA.id, { ageMs: DUE_MS });
+    // Registered after fakeDirectus(), so it answers instead of the fake's refresh.
+    server.use(http.post(`${DIRECTUS}/auth/refresh`, () => HttpResponse.error()));
+    const result = await visit("/account", await cookieFor(session));
     expect(result.status).toBe(503);
     expect(result.setCookie).toEqual([]);
+    expect(directus.isLive(sessionIdOf(session.sessionToken))).toBe(true);
   });
 
   it("serves parallel page requests with one Directus refresh", async () => {
-    const calls = directusRefresh(() =>
-      HttpResponse.json(authAnswer({ refreshToken: "refresh-2" })),
-    );
-    const cookie = await cookieFor(sessionToken({ expiresInMs: 1_000 }));
+    const directus = fakeDirectus({ latencyMs: 20 });
+    const cookie = await cookieFor(directus.signIn(ADA.id, { ageMs: DUE_MS }));
     const results = await Promise.all(Array.from({ length: 10 }, () => visit("/account", cookie)));
-    expect(calls()).toBe(1);
-    for (const result of results) expect(result.setCookie.join()).toContain(`${COOKIE}=`);
+    expect(directus.callsTo("refresh")).toHaveLength(1);
+    const successors = await Promise.all(
+      results.map(async (r) =>
+        sessionIdOf((await decodeCookie(newCookieValue(r.setCookie) ?? ""))?.sessionToken),
+      ),
+    );
+    expect(new Set(successors).size).toBe(1);
+    expect(successors[0]).toBeDefined();
+    for (const result of results) expect(result.profile).toEqual(ADA_PROFILE);
+  });
+});
+
+describe("proxy: when Directus cannot vouch for the session", () => {
+  it.each([
+    ["answers 500", () => directusError(500, "INTERNAL_SERVER_ERROR")],
+    ["has no customer API (404)", () => directusError(404, "ROUTE_NOT_FOUND")],
+    ["answers someone else's profile", () => HttpResponse.json({ data: { ...ADA, id: "user-2" } })],
+  ])(
+    "answers 503 when the profile read %s, keeps the cookie and signs nobody out",
+    async (_label, answer) => {
+      const directus = fakeDirectus();
+      const session = directus.signIn();
+      customerMe(answer);
+      const result = await visit("/account", await cookieFor(session));
+      expect(result.status).toBe(503);
+      expect(result.response.headers.get("retry-after")).toBe("30");
+      expect(result.setCookie).toEqual([]);
+      expect(result.sealedProfile).toBeNull();
+      expect(directus.callsTo("logout")).toEqual([]);
+      expect(directus.isLive(sessionIdOf(session.sessionToken))).toBe(true);
+    },
+  );
+
+  it("still stores a slide that succeeded before the profile read failed", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn(ADA.id, { ageMs: DUE_MS });
+    customerMe(() => directusError(500, "INTERNAL_SERVER_ERROR"));
+    const result = await visit("/account", await cookieFor(session));
+    expect(result.status).toBe(503);
+    const decoded = await decodeCookie(newCookieValue(result.setCookie) ?? "");
+    const successor = sessionIdOf(decoded?.sessionToken);
+    expect(successor).not.toBe(sessionIdOf(session.sessionToken));
+    expect(directus.isLive(successor)).toBe(true);
+  });
+
+  it("lets the session endpoint through with the cookie as it is", async () => {
+    const directus = fakeDirectus();
+    const cookie = await cookieFor(directus.signIn());
+    customerMe(() => directusError(500, "INTERNAL_SERVER_ERROR"));
+    const result = await visit("/api/auth/session", cookie);
+    expect(result.passedThrough).toBe(true);
+    expect(result.setCookie).toEqual([]);
+    expect(result.forwardedCookies).toContain(`${COOKIE}=${cookie}`);
   });
 });
 
@@ -323,15 +583,24 @@ describe("proxy: while Directus cannot be reached", () => {
 
   it("keeps a signed-in customer's cookie as it is", async () => {
     directusPing(() => HttpResponse.error());
-    const res = await page("/account", await cookieFor(sessionToken()));
+    const directus = fakeDirectus();
+    const cookie = await cookieFor(directus.signIn());
+    customerMe(() => HttpResponse.error());
+    const res = await page("/account", cookie);
     expect(res.status).toBe(503);
     expect(res.headers.getSetCookie()).toEqual([]);
+    expect(await res.text()).toContain('href="/account"');
   });
 
-  it("still serves the session endpoint, which needs no Directus", async () => {
+  it("still serves the session endpoint, keeping the cookie", async () => {
     const pings = directusPing(() => HttpResponse.error());
-    const res = await page("/api/auth/session", await cookieFor(sessionToken()));
+    const directus = fakeDirectus();
+    const cookie = await cookieFor(directus.signIn());
+    customerMe(() => HttpResponse.error());
+    const res = await page("/api/auth/session", cookie);
     expect(res.headers.get("x-middleware-next")).toBe("1");
+    expect(res.headers.getSetCookie()).toEqual([]);
+    expect(res.headers.get("x-middleware-request-cookie")).toContain(cookie);
     expect(pings()).toBe(0);
   });
 

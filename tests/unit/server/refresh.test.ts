@@ -2,149 +2,183 @@ import type { JWT } from "next-auth/jwt";
 import { delay } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
-  forgetRefreshToken,
-  newestRefreshToken,
+  forgetSessionToken,
+  newestSessionToken,
   refreshSession,
   REUSE_WINDOW_MS,
 } from "@/lib/auth/refresh";
-import { needsRefresh, refreshMarginMs } from "@/lib/auth/tokens";
+import { needsRefresh, refreshIntervalMs, sessionTokensIn } from "@/lib/auth/tokens";
 import {
+  ADA,
   DIRECTUS,
   HttpResponse,
-  authAnswer,
+  customerJwt,
   directusError,
-  fakeAccessToken,
+  fakeDirectus,
   http,
   server,
+  sessionAnswer,
+  sessionIdOf,
   setupServerTests,
 } from "./support";
 
 setupServerTests();
 
 // Only Date is faked: msw's delays and the client's AbortSignal.timeout keep real time.
-const clock = {
-  get now() {
-    return Date.now();
-  },
-  set now(value: number) {
-    vi.setSystemTime(value);
-  },
-};
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(NOW);
 });
 afterEach(() => {
   vi.useRealTimers();
 });
 
-const NOW = Date.UTC(2030, 0, 1);
+const NOW = Date.UTC(2030, 0, 1, 12);
+const HOUR = 3_600_000;
+/** Sessions live an hour here (SESSION_MAX_AGE_SECONDS): they are slid once 20 minutes old. */
+const DUE_MS = 20 * 60_000;
+/** Directus's SESSION_REFRESH_GRACE_PERIOD: how long a slid session's old token still works there. */
+const GRACE_MS = 10_000;
 
-/** A session whose access token lives `ttlMs` and was issued `ageMs` ago. */
-function session(refreshToken: string, { ttlMs = 900_000, ageMs = 0 } = {}): JWT {
-  const issued = NOW - ageMs;
-  const iat = Math.floor(issued / 1000);
-  return {
-    sub: "user-1",
-    accessToken: fakeAccessToken({ id: "user-1", iat, exp: iat + ttlMs / 1000 }),
-    accessTokenExpires: issued + ttlMs,
-    refreshToken,
-  };
+const advance = (ms: number) => vi.setSystemTime(Date.now() + ms);
+
+function tokensOf(jwt: JWT) {
+  const tokens = sessionTokensIn(jwt);
+  if (!tokens) throw new Error("the JWT carries no session");
+  return tokens;
 }
 
-/** Directus's refresh endpoint with single-use refresh tokens; `rotations` maps old → new. */
-function directusRefresh(rotations: Record<string, string>, { ttlMs = 900_000, wait = 0 } = {}) {
-  const calls: string[] = [];
-  const spent = new Set<string>();
-  server.use(
-    http.post(`${DIRECTUS}/auth/refresh`, async ({ request }) => {
-      const body = (await request.json()) as { mode: string; refresh_token: string };
-      calls.push(body.refresh_token);
-      if (wait) await delay(wait);
-      const next = rotations[body.refresh_token];
-      if (body.mode !== "json" || !next || spent.has(body.refresh_token))
-        return directusError(401, "INVALID_CREDENTIALS");
-      spent.add(body.refresh_token);
-      return HttpResponse.json(authAnswer({ refreshToken: next, ttlMs, now: clock.now }));
-    }),
-  );
-  return calls;
-}
+const sessionOf = (outcome: Awaited<ReturnType<typeof refreshSession>>) =>
+  outcome.status === "refreshed" ? sessionIdOf(outcome.token.sessionToken) : undefined;
 
 describe("when to refresh", () => {
-  it("leaves a fresh access token alone and refreshes one minute before expiry", () => {
-    clock.now = NOW;
-    const tokens = session("r", { ttlMs: 900_000 });
-    const asTokens = tokens as Parameters<typeof needsRefresh>[0];
-    expect(refreshMarginMs(asTokens)).toBe(60_000);
-    expect(needsRefresh(asTokens, NOW + 900_000 - 60_001)).toBe(false);
-    expect(needsRefresh(asTokens, NOW + 900_000 - 60_000)).toBe(true);
+  it("slides a long session at most once an hour: each refresh is a write in Directus", () => {
+    const tokens = tokensOf(customerJwt({ sessionId: "s1", ttlMs: 24 * HOUR }));
+    expect(refreshIntervalMs(tokens)).toBe(HOUR);
+    expect(needsRefresh(tokens, NOW + HOUR - 1)).toBe(false);
+    expect(needsRefresh(tokens, NOW + HOUR)).toBe(true);
   });
 
-  it("uses a third of the lifetime for very short tokens, so a 5 s token is not refreshed on every request", () => {
-    const asTokens = session("r", { ttlMs: 6_000 }) as Parameters<typeof needsRefresh>[0];
-    expect(refreshMarginMs(asTokens)).toBe(2_000);
-    expect(needsRefresh(asTokens, NOW + 1_000)).toBe(false);
-    expect(needsRefresh(asTokens, NOW + 4_000)).toBe(true);
+  it("slides a shorter one after a third of its lifetime", () => {
+    const hour = tokensOf(customerJwt({ sessionId: "s1", ttlMs: HOUR }));
+    expect(refreshIntervalMs(hour)).toBe(DUE_MS);
+    expect(needsRefresh(hour, NOW + DUE_MS - 1)).toBe(false);
+    expect(needsRefresh(hour, NOW + DUE_MS)).toBe(true);
+
+    // A 6 s session (tests) is not refreshed on every request.
+    const short = tokensOf(customerJwt({ sessionId: "s2", ttlMs: 6_000 }));
+    expect(refreshIntervalMs(short)).toBe(2_000);
+    expect(needsRefresh(short, NOW + 1_000)).toBe(false);
+    expect(needsRefresh(short, NOW + 2_000)).toBe(true);
+  });
+
+  it("slides an expired session too: Directus, not the app, decides whether it is over", () => {
+    expect(needsRefresh(tokensOf(customerJwt({ sessionId: "s1" })), NOW + 2 * HOUR)).toBe(true);
   });
 });
 
 describe("refreshSession", () => {
   it("answers still-valid without calling Directus", async () => {
-    clock.now = NOW;
-    const calls = directusRefresh({});
-    expect(await refreshSession(session("r1"))).toEqual({ status: "still-valid" });
-    expect(calls).toEqual([]);
+    const directus = fakeDirectus();
+    const session = directus.signIn();
+    advance(DUE_MS - 1_000);
+    expect(await refreshSession(session)).toEqual({ status: "still-valid" });
+    expect(directus.calls).toEqual([]);
   });
 
-  it("rotates an expiring token and keeps the rest of the JWT", async () => {
-    clock.now = NOW + 890_000;
-    directusRefresh({ r1: "r2" });
-    const outcome = await refreshSession({ ...session("r1"), custom: "kept" });
+  it("slides a due session with its own token and keeps the rest of the JWT", async () => {
+    const directus = fakeDirectus();
+    const session = { ...directus.signIn(), custom: "kept" };
+    advance(DUE_MS);
+    const outcome = await refreshSession(session);
+
+    expect(directus.callsTo("refresh")).toEqual([sessionIdOf(session.sessionToken)]);
     expect(outcome.status).toBe("refreshed");
     if (outcome.status !== "refreshed") return;
-    expect(outcome.token).toMatchObject({ sub: "user-1", custom: "kept", refreshToken: "r2" });
-    expect(outcome.token.accessTokenExpires).toBe(clock.now + 900_000);
+    expect(sessionOf(outcome)).not.toBe(sessionIdOf(session.sessionToken));
+    expect(directus.isLive(sessionOf(outcome))).toBe(true);
+    expect(outcome.token).toMatchObject({
+      sub: ADA.id,
+      custom: "kept",
+      signedInAt: session.signedInAt,
+      sessionIssuedAt: Date.now(),
+      sessionExpires: Date.now() + HOUR,
+    });
   });
 
   it("makes exactly one Directus call for 20 concurrent requests with the same cookie", async () => {
-    clock.now = NOW + 899_000;
-    const calls = directusRefresh({ r1: "r2" }, { wait: 50 });
-    const outcomes = await Promise.all(
-      Array.from({ length: 20 }, () => refreshSession(session("r1"))),
-    );
-    expect(calls).toEqual(["r1"]);
-    for (const outcome of outcomes)
-      expect(outcome).toMatchObject({ status: "refreshed", token: { refreshToken: "r2" } });
+    const directus = fakeDirectus({ latencyMs: 50 });
+    const session = directus.signIn();
+    advance(DUE_MS);
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => refreshSession(session)));
+    expect(directus.callsTo("refresh")).toHaveLength(1);
+    const successor = sessionOf(outcomes[0] ?? { status: "ended" });
+    expect(successor).toBeDefined();
+    for (const outcome of outcomes) expect(sessionOf(outcome)).toBe(successor);
   });
 
-  it("gives late requests that still carry the old cookie the same rotated tokens", async () => {
-    clock.now = NOW + 899_000;
-    const calls = directusRefresh({ r1: "r2" });
-    const first = await refreshSession(session("r1"));
-    clock.now += REUSE_WINDOW_MS - 1_000;
-    const late = await refreshSession(session("r1"));
-    expect(calls).toEqual(["r1"]);
+  it("gives late requests that still carry the old cookie the same successor, after Directus's own grace period", async () => {
+    const directus = fakeDirectus({ graceMs: GRACE_MS });
+    const session = directus.signIn();
+    advance(DUE_MS);
+    const first = await refreshSession(session);
+    advance(REUSE_WINDOW_MS - 1_000);
+    expect(REUSE_WINDOW_MS - 1_000).toBeGreaterThan(GRACE_MS);
+    const late = await refreshSession(session);
+    expect(directus.callsTo("refresh")).toHaveLength(1);
     expect(late).toEqual(first);
   });
 
-  it("follows a chain of rotations to the newest tokens", async () => {
-    clock.now = NOW + 899_000;
-    const calls = directusRefresh({ r1: "r2", r2: "r3" }, { ttlMs: 6_000 });
-    await refreshSession(session("r1"));
-    clock.now += 5_000;
-    const newer = await refreshSession(session("r2", { ttlMs: 6_000, ageMs: 5_000 }));
-    expect(newer).toMatchObject({ token: { refreshToken: "r3" } });
-    const oldest = await refreshSession(session("r1"));
-    expect(oldest).toMatchObject({ status: "refreshed", token: { refreshToken: "r3" } });
-    expect(calls).toEqual(["r1", "r2"]);
+  it("after the reuse window, an old cookie goes to Directus again, which has ended it", async () => {
+    const directus = fakeDirectus({ graceMs: GRACE_MS });
+    const session = directus.signIn();
+    advance(DUE_MS);
+    await refreshSession(session);
+    advance(REUSE_WINDOW_MS + 1_000);
+    expect(await refreshSession(session)).toEqual({ status: "ended" });
+    expect(directus.callsTo("refresh")).toEqual([
+      sessionIdOf(session.sessionToken),
+      sessionIdOf(session.sessionToken),
+    ]);
   });
 
-  it("after the reuse window, an old cookie is spent: the session has ended", async () => {
-    clock.now = NOW + 899_000;
-    directusRefresh({ r1: "r2" });
-    await refreshSession(session("r1"));
-    clock.now += REUSE_WINDOW_MS + 1_000;
-    expect(await refreshSession(session("r1"))).toEqual({ status: "ended" });
+  it("follows a chain of rotations to the newest session", async () => {
+    const directus = fakeDirectus({ ttlMs: 6_000 });
+    const oldest = directus.signIn();
+    advance(2_000);
+    const once = await refreshSession(oldest);
+    expect(once.status).toBe("refreshed");
+    if (once.status !== "refreshed") return;
+    advance(2_000);
+    const twice = await refreshSession(once.token);
+    expect(twice.status).toBe("refreshed");
+    // The oldest cookie, still in a slow request, gets the newest session without a third call.
+    const late = await refreshSession(oldest);
+    expect(sessionOf(late)).toBe(sessionOf(twice));
+    expect(sessionOf(late)).not.toBe(sessionOf(once));
+    expect(directus.callsTo("refresh")).toEqual([
+      sessionIdOf(oldest.sessionToken),
+      sessionOf(once),
+    ]);
+  });
+
+  it("follows a long chain to its end, however many rotations a slow request missed", async () => {
+    const directus = fakeDirectus({ ttlMs: 6_000 });
+    const oldest = directus.signIn();
+    let current: JWT = oldest;
+    const sessions = [sessionIdOf(oldest.sessionToken)];
+    for (let i = 0; i < 5; i++) {
+      advance(2_000);
+      const outcome = await refreshSession(current);
+      if (outcome.status !== "refreshed") throw new Error(`rotation ${i} ${outcome.status}`);
+      current = outcome.token;
+      sessions.push(sessionOf(outcome));
+    }
+    const late = await refreshSession(oldest);
+    expect(sessionOf(late)).toBe(sessions.at(-1));
+    expect(await newestSessionToken(oldest.sessionToken ?? "")).toBe(current.sessionToken);
+    // One call per rotation, none for the late request.
+    expect(directus.callsTo("refresh")).toEqual(sessions.slice(0, -1));
   });
 
   it.each([
@@ -152,36 +186,49 @@ describe("refreshSession", () => {
     [401, "USER_SUSPENDED"],
     [401, "TOKEN_EXPIRED"],
     [403, "INVALID_TOKEN"],
+    [403, "FORBIDDEN"],
     [400, "INVALID_PAYLOAD"],
   ])("ends the session when Directus answers %i %s", async (status, code) => {
-    clock.now = NOW + 899_000;
     server.use(http.post(`${DIRECTUS}/auth/refresh`, () => directusError(status, code)));
-    expect(await refreshSession(session("r1"))).toEqual({ status: "ended" });
+    const session = customerJwt({ sessionId: "s1", ageMs: DUE_MS });
+    expect(await refreshSession(session)).toEqual({ status: "ended" });
   });
 
-  it("ends a session whose cookie carries no tokens", async () => {
-    expect(await refreshSession({ sub: "user-1" })).toEqual({ status: "ended" });
+  it("ends a session Directus ended itself (signed out elsewhere, password changed)", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn();
+    directus.end(sessionIdOf(session.sessionToken));
+    advance(DUE_MS);
+    expect(await refreshSession(session)).toEqual({ status: "ended" });
+  });
+
+  it("ends a session whose cookie carries no usable session", async () => {
+    expect(await refreshSession({ sub: ADA.id })).toEqual({ status: "ended" });
+    const incomplete = { ...customerJwt({ sessionId: "s1" }), sessionIssuedAt: undefined };
+    expect(await refreshSession(incomplete)).toEqual({ status: "ended" });
+    expect(await refreshSession({ ...customerJwt({ sessionId: "s1" }), sessionToken: "" })).toEqual(
+      { status: "ended" },
+    );
   });
 
   it("keeps the session when Directus is unreachable, and tries again on the next request", async () => {
-    vi.spyOn(console, "warn").mockImplementation(() => {});
-    clock.now = NOW + 899_000;
     let calls = 0;
     server.use(
       http.post(`${DIRECTUS}/auth/refresh`, () => {
         calls += 1;
-        return calls === 1
-          ? HttpResponse.error()
-          : HttpResponse.json(authAnswer({ refreshToken: "r2", now: clock.now }));
+        return calls === 1 ? HttpResponse.error() : sessionAnswer({ sessionId: "s2" });
       }),
     );
-    expect(await refreshSession(session("r1"))).toEqual({ status: "unavailable" });
-    expect(await refreshSession(session("r1"))).toMatchObject({ status: "refreshed" });
+    const session = customerJwt({ sessionId: "s1", ageMs: DUE_MS });
+    expect(await refreshSession(session)).toEqual({ status: "unavailable" });
+    const retried = await refreshSession(session);
+    expect(sessionOf(retried)).toBe("s2");
     expect(calls).toBe(2);
   });
 
   it.each([
     ["a 503", () => directusError(503, "SERVICE_UNAVAILABLE")],
+    ["a 429", () => directusError(429, "REQUESTS_EXCEEDED")],
     [
       "a 502 HTML page",
       () =>
@@ -190,44 +237,50 @@ describe("refreshSession", () => {
     [
       "a timeout",
       async () => {
-        await delay(2_000);
+        await delay("infinite");
         return HttpResponse.json({});
       },
     ],
-  ])("answers unavailable on %s", async (_label, answer) => {
-    vi.spyOn(console, "warn").mockImplementation(() => {});
-    clock.now = NOW + 899_000;
+    ["a 200 without a session cookie", () => HttpResponse.json({ data: { expires: HOUR } })],
+  ])("answers unavailable on %s", async (_label, answer: () => Response | Promise<Response>) => {
     server.use(http.post(`${DIRECTUS}/auth/refresh`, answer));
-    expect(await refreshSession(session("r1"))).toEqual({ status: "unavailable" });
+    const session = customerJwt({ sessionId: "s1", ageMs: DUE_MS });
+    expect(await refreshSession(session)).toEqual({ status: "unavailable" });
   });
 
-  it("never logs a refresh token", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const error = vi.spyOn(console, "error").mockImplementation(() => {});
-    clock.now = NOW + 899_000;
+  it("never logs a session token, even when Directus's message echoes it", async () => {
+    const session = customerJwt({ sessionId: "s1", ageMs: DUE_MS });
     server.use(
       http.post(`${DIRECTUS}/auth/refresh`, () =>
-        directusError(500, "INTERNAL", "token secret-refresh failed"),
+        directusError(500, "INTERNAL", `session ${session.sessionToken ?? ""} failed`),
       ),
     );
-    await refreshSession(session("secret-refresh"));
-    expect(JSON.stringify([...warn.mock.calls, ...error.mock.calls])).not.toContain(
-      "secret-refresh",
-    );
+    expect(await refreshSession(session)).toEqual({ status: "unavailable" });
+    // setupServerTests checks every log line for every session token made in this test.
+    expect(vi.mocked(console.warn).mock.calls.length).toBeGreaterThan(0);
   });
 });
 
 describe("sign-out and the reuse cache", () => {
-  it("finds the newest refresh token and forgets the whole chain", async () => {
-    clock.now = NOW + 899_000;
-    const calls = directusRefresh({ r1: "r2" });
-    await refreshSession(session("r1"));
-    expect(await newestRefreshToken("r1")).toBe("r2");
-    expect(await newestRefreshToken("unknown")).toBe("unknown");
+  it("finds the newest session token and forgets the whole chain", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn();
+    const old = session.sessionToken ?? "";
+    advance(DUE_MS);
+    const outcome = await refreshSession(session);
+    const successor = outcome.status === "refreshed" ? (outcome.token.sessionToken ?? "") : "";
+    expect(sessionIdOf(successor)).toBeDefined();
+    expect(await newestSessionToken(old)).toBe(successor);
+    expect(await newestSessionToken(successor)).toBe(successor);
+    expect(await newestSessionToken("unknown")).toBe("unknown");
 
-    forgetRefreshToken("r2");
-    // The old cookie can no longer pick up cached tokens: it goes to Directus, which refuses a spent token.
-    expect(await refreshSession(session("r1"))).toEqual({ status: "ended" });
-    expect(calls).toEqual(["r1", "r1"]);
+    forgetSessionToken(successor);
+    expect(await newestSessionToken(old)).toBe(old);
+    // The old cookie can no longer pick up the cached successor: it goes to Directus, which has
+    // ended the session in the meantime (sign-out).
+    directus.end(sessionIdOf(successor));
+    directus.end(sessionIdOf(old));
+    expect(await refreshSession(session)).toEqual({ status: "ended" });
+    expect(directus.callsTo("refresh")).toEqual([sessionIdOf(old), sessionIdOf(old)]);
   });
 });
