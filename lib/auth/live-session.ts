@@ -1,8 +1,9 @@
 import "server-only";
 import type { JWT } from "next-auth/jwt";
 import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
-import { endSession, readOwnProfile, type CustomerProfile } from "@/lib/directus/sessions";
+import { readOwnProfile, type CustomerProfile } from "@/lib/directus/sessions";
 import { getEnv } from "@/lib/env";
+import { endSessionEverywhere } from "./end-session";
 import { refreshSession } from "./refresh";
 import { sessionTokensIn } from "./tokens";
 
@@ -26,23 +27,14 @@ export function pastAbsoluteLifetime(token: JWT, now: number): boolean {
   return now - signedInAt >= getEnv().SESSION_ABSOLUTE_MAX_AGE * 1000;
 }
 
-/** Ends the Directus session of a cookie the app no longer honours, so its row does not linger. */
-async function endQuietly(token: JWT): Promise<void> {
-  const tokens = sessionTokensIn(token);
-  if (!tokens) return;
-  await endSession(tokens.sessionToken).catch((error: unknown) => {
-    console.warn(
-      `session: ending an expired session failed: ${describeFailure(classifyDirectusError(error))}`,
-    );
-  });
-}
-
 export async function checkSession(
   token: JWT,
   { needProfile, now = Date.now() }: { needProfile: boolean; now?: number },
 ): Promise<LiveSession> {
   if (pastAbsoluteLifetime(token, now)) {
-    await endQuietly(token);
+    // Its Directus session must not linger for whoever holds a copy of the cookie.
+    const tokens = sessionTokensIn(token);
+    if (tokens) await endSessionEverywhere(tokens.sessionToken);
     return { kind: "ended" };
   }
   const outcome = await refreshSession(token);

@@ -1,12 +1,9 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { classifyDirectusError, describeFailure, isRefusal } from "@/lib/directus/errors";
-import { endSession } from "@/lib/directus/sessions";
 import { getEnv } from "@/lib/env";
 import { authorizeCredentials } from "./authorize";
-import { revokeLater, type RevokeAttempt } from "./pending-sign-outs";
-import { forgetSessionToken, newestSessionToken } from "./refresh";
+import { endSessionEverywhere } from "./end-session";
 import { secureCookies } from "./session-cookie";
 
 /**
@@ -66,29 +63,7 @@ export const authOptions: NextAuthOptions = {
   events: {
     async signOut({ token }) {
       const stored = token?.sessionToken;
-      if (typeof stored !== "string") return;
-      // A request racing the sign-out may have slid the session already: end the newest token too.
-      const newest = await newestSessionToken(stored);
-      forgetSessionToken(newest);
-      const tokens = [...new Set([stored, newest])];
-      const endOne = async (sessionToken: string): Promise<RevokeAttempt> => {
-        try {
-          await endSession(sessionToken);
-          return "done";
-        } catch (error) {
-          const failure = classifyDirectusError(error);
-          console.warn(`sign-out: Directus logout failed: ${describeFailure(failure)}`);
-          // Refused: the session was already over, which is what we wanted.
-          return isRefusal(failure) ? "done" : "retry";
-        }
-      };
-      const revoke = async (): Promise<RevokeAttempt> => {
-        const results = await Promise.all(tokens.map(endOne));
-        return results.includes("retry") ? "retry" : "done";
-      };
-      if ((await revoke()) === "retry") {
-        revokeLater(tokens, revoke, { lifetimeMs: getEnv().SESSION_MAX_AGE_SECONDS * 1000 });
-      }
+      if (typeof stored === "string") await endSessionEverywhere(stored);
     },
   },
 };
