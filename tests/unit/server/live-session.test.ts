@@ -3,6 +3,7 @@ import { delay } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { checkSession, pastAbsoluteLifetime } from "@/lib/auth/live-session";
 import { isSignOutPending } from "@/lib/auth/pending-sign-outs";
+import { refreshSession, resetRefreshCacheForTests } from "@/lib/auth/refresh";
 import {
   ADA,
   DIRECTUS,
@@ -45,25 +46,40 @@ describe("the absolute lifetime", () => {
     const sessionId = sessionIdOf(token.sessionToken);
 
     expect(await checkWithProfile(token)).toEqual({ kind: "ended" });
-    expect(directus.callsTo("logout")).toEqual([sessionId]);
+    expect(directus.callsTo("sign-out")).toEqual([sessionId]);
     expect(directus.isLive(sessionId)).toBe(false);
     // Neither slid nor read: an ended session is not used for anything else.
     expect(directus.callsTo("refresh")).toEqual([]);
     expect(directus.callsTo("me")).toEqual([]);
   });
 
+  it("ends at Directus a successor another process slid the session into, which this process never saw", async () => {
+    const directus = fakeDirectus();
+    const token = directus.signIn(ADA.id, { signedInAgoMs: ABSOLUTE_MS });
+    // Another process's copy of the cookie slides it; this process's refresh cache never learns of it.
+    const slid = await refreshSession(token, { now: () => Date.now() + REFRESH_DUE_MS });
+    resetRefreshCacheForTests();
+    const successor = slid.status === "refreshed" ? sessionIdOf(slid.token.sessionToken) : "";
+    expect(directus.isLive(successor)).toBe(true);
+
+    expect(await checkWithProfile(token)).toEqual({ kind: "ended" });
+    expect(directus.callsTo("sign-out")).toEqual([sessionIdOf(token.sessionToken)]);
+    expect(directus.isLive(successor)).toBe(false);
+    expect(directus.isLive(sessionIdOf(token.sessionToken))).toBe(false);
+  });
+
   it("lets a session through until its last millisecond", async () => {
     const directus = fakeDirectus();
     const token = directus.signIn(ADA.id, { signedInAgoMs: ABSOLUTE_MS - 1 });
     expect(await checkWithProfile(token)).toMatchObject({ kind: "active" });
-    expect(directus.callsTo("logout")).toEqual([]);
+    expect(directus.callsTo("sign-out")).toEqual([]);
   });
 
   it("ends it on requests that need no profile too", async () => {
     const directus = fakeDirectus();
     const token = directus.signIn(ADA.id, { signedInAgoMs: ABSOLUTE_MS + 60_000 });
     expect(await checkSession(token, { needProfile: false })).toEqual({ kind: "ended" });
-    expect(directus.callsTo("logout")).toEqual([sessionIdOf(token.sessionToken)]);
+    expect(directus.callsTo("sign-out")).toEqual([sessionIdOf(token.sessionToken)]);
   });
 
   it("counts from the `now` it is given", async () => {
@@ -72,7 +88,7 @@ describe("the absolute lifetime", () => {
     expect(await checkSession(token, { needProfile: true, now: NOW + ABSOLUTE_MS })).toEqual({
       kind: "ended",
     });
-    expect(directus.callsTo("logout")).toEqual([sessionIdOf(token.sessionToken)]);
+    expect(directus.callsTo("sign-out")).toEqual([sessionIdOf(token.sessionToken)]);
   });
 
   it("treats a cookie without signedInAt (from before it was recorded) as past it", async () => {
@@ -80,21 +96,21 @@ describe("the absolute lifetime", () => {
     const token = { ...directus.signIn(), signedInAt: undefined };
     expect(pastAbsoluteLifetime(token, NOW)).toBe(true);
     expect(await checkWithProfile(token)).toEqual({ kind: "ended" });
-    expect(directus.callsTo("logout")).toEqual([sessionIdOf(token.sessionToken)]);
+    expect(directus.callsTo("sign-out")).toEqual([sessionIdOf(token.sessionToken)]);
     expect(directus.callsTo("me")).toEqual([]);
   });
 
   it("still ends the session when Directus cannot be told, refuses its token from then on, and logs no token", async () => {
     const token = fakeDirectus().signIn(ADA.id, { signedInAgoMs: ABSOLUTE_MS });
-    let logouts = 0;
+    let signOuts = 0;
     server.use(
-      http.post(`${DIRECTUS}/auth/logout`, () => {
-        logouts += 1;
+      http.post(`${DIRECTUS}/customer/sign-out`, () => {
+        signOuts += 1;
         return HttpResponse.error();
       }),
     );
     expect(await checkWithProfile(token)).toEqual({ kind: "ended" });
-    expect(logouts).toBe(1);
+    expect(signOuts).toBe(1);
     expect(vi.mocked(console.warn)).toHaveBeenCalledWith(
       expect.stringMatching(/Directus logout failed/),
     );
@@ -197,7 +213,7 @@ describe("reading the profile with the customer's own session", () => {
       const token = directus.signIn();
       customerMe(answer);
       expect(await checkWithProfile(token)).toEqual({ kind: "unavailable" });
-      expect(directus.callsTo("logout")).toEqual([]);
+      expect(directus.callsTo("sign-out")).toEqual([]);
       expect(directus.isLive(sessionIdOf(token.sessionToken))).toBe(true);
     },
   );
@@ -225,7 +241,7 @@ describe("reading the profile with the customer's own session", () => {
     server.use(http.post(`${DIRECTUS}/auth/refresh`, () => HttpResponse.error()));
     expect(await checkWithProfile(token)).toEqual({ kind: "unavailable" });
     expect(directus.callsTo("me")).toEqual([]);
-    expect(directus.callsTo("logout")).toEqual([]);
+    expect(directus.callsTo("sign-out")).toEqual([]);
   });
 });
 

@@ -3,9 +3,11 @@ import type { JWT } from "next-auth/jwt";
 import { describe, expect, it, vi } from "vitest";
 import { authOptions } from "@/lib/auth/options";
 import { resetEnvCacheForTests } from "@/lib/env";
+import { checkSession } from "@/lib/auth/live-session";
 import { isSignOutPending, RETRY_DELAYS_MS } from "@/lib/auth/pending-sign-outs";
-import { refreshSession } from "@/lib/auth/refresh";
+import { newestSessionToken, refreshSession, resetRefreshCacheForTests } from "@/lib/auth/refresh";
 import {
+  ADA,
   DIRECTUS,
   HttpResponse,
   customerJwt,
@@ -102,14 +104,19 @@ describe("callbacks.session", () => {
 describe("events.signOut", () => {
   const signOut = (token: JWT | null) => authOptions.events!.signOut!({ token } as SignOutParams);
 
-  /** Directus's logout, recording the session each call presented in Directus's cookie. */
-  function directusLogout(answer: () => Response = () => new HttpResponse(null, { status: 204 })) {
-    const ended: Array<{ sessionId?: string; body: unknown }> = [];
+  /**
+   * The customer API's sign-out, recording the session each call presented as a bearer, and whether
+   * it sent a Directus cookie or a body (it should send neither).
+   */
+  function customerSignOut(answer: () => Response = () => new HttpResponse(null, { status: 204 })) {
+    const ended: Array<{ sessionId?: string; cookie: boolean; body: string }> = [];
     server.use(
-      http.post(`${DIRECTUS}/auth/logout`, async ({ request }) => {
+      http.post(`${DIRECTUS}/customer/sign-out`, async ({ request }) => {
+        const { bearer, cookie } = presentedToken(request);
         ended.push({
-          sessionId: sessionIdOf(presentedToken(request).cookie),
-          body: await request.json(),
+          sessionId: sessionIdOf(bearer),
+          cookie: cookie !== undefined,
+          body: await request.text(),
         });
         return answer();
       }),
@@ -117,12 +124,12 @@ describe("events.signOut", () => {
     return ended;
   }
 
-  it("ends the Directus session, presenting it in Directus's cookie in session mode", async () => {
+  it("ends the Directus session through the customer API, presenting it as a bearer", async () => {
     const directus = fakeDirectus();
     const session = directus.signIn();
     const sessionId = sessionIdOf(session.sessionToken);
     await signOut(session);
-    expect(directus.calls).toEqual([{ endpoint: "logout", sessionId, body: { mode: "session" } }]);
+    expect(directus.calls).toEqual([{ endpoint: "sign-out", sessionId }]);
     expect(directus.isLive(sessionId)).toBe(false);
     expect(isSignOutPending(session.sessionToken ?? "")).toBe(false);
   });
@@ -139,7 +146,7 @@ describe("events.signOut", () => {
 
       // The browser's sign-out still carries the old cookie.
       await signOut(session);
-      expect(directus.callsTo("logout").sort()).toEqual(
+      expect(directus.callsTo("sign-out").sort()).toEqual(
         [sessionIdOf(session.sessionToken), successor].sort(),
       );
       expect(directus.isLive(successor)).toBe(false);
@@ -155,7 +162,7 @@ describe("events.signOut", () => {
 
   it("swallows Directus errors and logs them without the token", async () => {
     const warn = vi.mocked(console.warn);
-    const ended = directusLogout(() => HttpResponse.error());
+    const ended = customerSignOut(() => HttpResponse.error());
     const session = customerJwt({ sessionId: "s1" });
     await expect(signOut(session)).resolves.toBeUndefined();
     expect(ended).toHaveLength(1);
@@ -166,7 +173,7 @@ describe("events.signOut", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     try {
       let up = false;
-      const ended = directusLogout(() =>
+      const ended = customerSignOut(() =>
         up ? new HttpResponse(null, { status: 204 }) : HttpResponse.error(),
       );
       // Not due for a slide: without the pending sign-out the proxy would not even ask Directus.
@@ -183,7 +190,7 @@ describe("events.signOut", () => {
       up = true;
       await vi.advanceTimersByTimeAsync(RETRY_DELAYS_MS[1] ?? 0);
       expect(ended).toHaveLength(3);
-      expect(ended[2]).toEqual({ sessionId: "s1", body: { mode: "session" } });
+      expect(ended[2]).toEqual({ sessionId: "s1", cookie: false, body: "" });
       // Directus refuses the session from now on; this process no longer needs to remember it.
       expect(isSignOutPending(token)).toBe(false);
     } finally {
@@ -199,7 +206,7 @@ describe("events.signOut", () => {
         return sessionAnswer({ sessionId: "s2" });
       }),
     );
-    const ended = directusLogout(() => HttpResponse.error());
+    const ended = customerSignOut(() => HttpResponse.error());
     const session = customerJwt({ sessionId: "s1", ageMs: DUE_MS });
     const slid = await refreshSession(session);
     expect(slid.status).toBe("refreshed");
@@ -215,7 +222,7 @@ describe("events.signOut", () => {
   });
 
   it("forgets a pending sign-out once no session could still carry the token", async () => {
-    directusLogout(() => HttpResponse.error());
+    customerSignOut(() => HttpResponse.error());
     const session = customerJwt({ sessionId: "s1" });
     await signOut(session);
     expect(isSignOutPending(session.sessionToken ?? "")).toBe(true);
@@ -230,7 +237,7 @@ describe("events.signOut", () => {
   ])(
     "does not retry when Directus refuses with %i %s: the session is over already",
     async (status, code) => {
-      const ended = directusLogout(() => directusError(status, code));
+      const ended = customerSignOut(() => directusError(status, code));
       const session = customerJwt({ sessionId: "s1" });
       await signOut(session);
       expect(ended).toHaveLength(1);
@@ -239,7 +246,7 @@ describe("events.signOut", () => {
   );
 
   it("retries when Directus is rate limiting", async () => {
-    directusLogout(() => directusError(429, "REQUESTS_EXCEEDED"));
+    customerSignOut(() => directusError(429, "REQUESTS_EXCEEDED"));
     const session = customerJwt({ sessionId: "s1" });
     await signOut(session);
     expect(isSignOutPending(session.sessionToken ?? "")).toBe(true);
@@ -249,5 +256,101 @@ describe("events.signOut", () => {
     await expect(signOut(null)).resolves.toBeUndefined();
     await expect(signOut({ sub: "user-1" })).resolves.toBeUndefined();
     // Any request to Directus would be unhandled here, and fail the test.
+  });
+
+  it("signs out a cookie whose session Directus already ended: refused, taken as done, not retried", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn();
+    const sessionId = sessionIdOf(session.sessionToken);
+    directus.end(sessionId);
+    await expect(signOut(session)).resolves.toBeUndefined();
+    expect(directus.callsTo("sign-out")).toEqual([sessionId]);
+    expect(isSignOutPending(session.sessionToken ?? "")).toBe(false);
+  });
+
+  describe("every copy of the signed-out session ends, in every process; other sign-ins do not", () => {
+    const GRACE = {
+      id: "user-2",
+      email: "grace@example.com",
+      first_name: "Grace",
+      last_name: "Hopper",
+    };
+
+    const check = (token: JWT) => checkSession(token, { needProfile: true });
+
+    /**
+     * Another app process slides `session` (a copy of the same cookie, due by that process's clock):
+     * the same Directus refresh, but this process's refresh cache never learns the successor.
+     * Everything stays within Directus's grace period, so the older session is still live.
+     */
+    async function slidInAnotherProcess(session: JWT): Promise<JWT> {
+      const slid = await refreshSession(session, { now: () => Date.now() + DUE_MS });
+      resetRefreshCacheForTests();
+      if (slid.status !== "refreshed") throw new Error(`expected a slide, got ${slid.status}`);
+      expect(sessionIdOf(slid.token.sessionToken)).not.toBe(sessionIdOf(session.sessionToken));
+      return slid.token;
+    }
+
+    it("ends a successor minted in another process when the original cookie signs out", async () => {
+      const directus = fakeDirectus();
+      const original = directus.signIn();
+      const successor = await slidInAnotherProcess(original);
+      const originalToken = original.sessionToken ?? "";
+      // Before: both copies work, and this process knows nothing newer than the original.
+      expect(await check(successor)).toMatchObject({ kind: "active", profile: { id: ADA.id } });
+      expect(await check(original)).toMatchObject({ kind: "active" });
+      expect(await newestSessionToken(originalToken)).toBe(originalToken);
+
+      await signOut(original);
+
+      // One call, with the token this process had: Directus followed the chain itself.
+      expect(directus.callsTo("sign-out")).toEqual([sessionIdOf(originalToken)]);
+      expect(directus.isLive(sessionIdOf(successor.sessionToken))).toBe(false);
+      expect(directus.isLive(sessionIdOf(originalToken))).toBe(false);
+      expect(await check(successor)).toEqual({ kind: "ended" });
+      expect(await check(original)).toEqual({ kind: "ended" });
+      // Done at Directus: nothing left for this process to refuse or retry.
+      expect(isSignOutPending(originalToken)).toBe(false);
+    });
+
+    it("follows the chain both ways from a copy in its middle: older and newer cookies all end", async () => {
+      const directus = fakeDirectus();
+      const first = directus.signIn();
+      const second = await slidInAnotherProcess(first);
+      const third = await slidInAnotherProcess(second);
+      for (const copy of [first, second, third]) {
+        expect(await check(copy)).toMatchObject({ kind: "active" });
+      }
+
+      await signOut(second);
+
+      expect(directus.callsTo("sign-out")).toEqual([sessionIdOf(second.sessionToken)]);
+      for (const copy of [first, second, third]) {
+        expect(directus.isLive(sessionIdOf(copy.sessionToken))).toBe(false);
+        expect(await check(copy)).toEqual({ kind: "ended" });
+      }
+    });
+
+    it("leaves the same customer's separate sign-in (another device) and other customers signed in", async () => {
+      const directus = fakeDirectus({ users: [ADA, GRACE] });
+      const laptop = directus.signIn(ADA.id);
+      const laptopSlid = await slidInAnotherProcess(laptop);
+      const phone = directus.signIn(ADA.id);
+      const phoneSlid = await slidInAnotherProcess(phone);
+      const grace = directus.signIn(GRACE.id);
+
+      await signOut(laptop);
+
+      expect(directus.callsTo("sign-out")).toEqual([sessionIdOf(laptop.sessionToken)]);
+      expect(await check(laptop)).toEqual({ kind: "ended" });
+      expect(await check(laptopSlid)).toEqual({ kind: "ended" });
+      // The phone's sign-in, and its own refreshed copy, are another chain: still Ada's, still live.
+      const adaProfile = { id: ADA.id, email: ADA.email, firstName: "Ada", lastName: "Lovelace" };
+      expect(await check(phone)).toEqual({ kind: "active", profile: adaProfile });
+      expect(await check(phoneSlid)).toEqual({ kind: "active", profile: adaProfile });
+      expect(directus.isLive(sessionIdOf(phone.sessionToken))).toBe(true);
+      expect(directus.isLive(sessionIdOf(phoneSlid.sessionToken))).toBe(true);
+      expect(await check(grace)).toMatchObject({ kind: "active", profile: { id: GRACE.id } });
+    });
   });
 });

@@ -152,12 +152,18 @@ describe("POST /api/auth/reset-password lifts a sign-in block", () => {
   const newPassword = "a brand new passphrase";
 
   function directus(loginAnswer: () => Response) {
-    const seen: Array<{ path: string; body: unknown; session?: string }> = [];
+    const seen: Array<{ path: string; body?: unknown; session?: string; bearer?: string }> = [];
     const record =
       (path: string) =>
       async ({ request }: { request: Request }) => {
-        const session = sessionIdOf(presentedToken(request).cookie);
-        seen.push({ path, body: await request.json(), ...(session ? { session } : {}) });
+        const { cookie, bearer } = presentedToken(request);
+        const text = await request.text();
+        seen.push({
+          path,
+          ...(text ? { body: JSON.parse(text) as unknown } : {}),
+          ...(cookie ? { session: sessionIdOf(cookie) } : {}),
+          ...(bearer ? { bearer: sessionIdOf(bearer) } : {}),
+        });
       };
     server.use(
       http.post(`${DIRECTUS}/auth/password/reset`, async (info) => {
@@ -168,8 +174,8 @@ describe("POST /api/auth/reset-password lifts a sign-in block", () => {
         await record("login")(info);
         return loginAnswer();
       }),
-      http.post(`${DIRECTUS}/auth/logout`, async (info) => {
-        await record("logout")(info);
+      http.post(`${DIRECTUS}/customer/sign-out`, async (info) => {
+        await record("sign-out")(info);
         return new HttpResponse(null, { status: 204 });
       }),
     );
@@ -190,7 +196,8 @@ describe("POST /api/auth/reset-password lifts a sign-in block", () => {
     expect(seen).toEqual([
       { path: "reset", body: { token, password: newPassword } },
       { path: "login", body: { email: "ada@example.com", password: newPassword, mode: "session" } },
-      { path: "logout", body: { mode: "session" }, session: "unlock-session" },
+      // Ended through the customer API with the session as a bearer: no body, no Directus cookie.
+      { path: "sign-out", bearer: "unlock-session" },
     ]);
     expect((await beginSignIn("ada@example.com", "192.0.2.1")).allowed).toBe(true);
   });

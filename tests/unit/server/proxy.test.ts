@@ -247,7 +247,7 @@ describe("proxy: a copied cookie of a session Directus has ended", () => {
     const directus = fakeDirectus();
     const session = directus.signIn();
     const cookie = await cookieFor(session);
-    server.use(http.post(`${DIRECTUS}/auth/logout`, () => HttpResponse.error()));
+    server.use(http.post(`${DIRECTUS}/customer/sign-out`, () => HttpResponse.error()));
     await authOptions.events!.signOut!({ token: session } as Parameters<
       NonNullable<NonNullable<typeof authOptions.events>["signOut"]>
     >[0]);
@@ -277,7 +277,7 @@ describe("proxy: the absolute lifetime", () => {
     const session = directus.signIn(ADA.id, { signedInAgoMs: ABSOLUTE_MS + 1_000 });
     const result = await visit("/account", await cookieFor(session));
     expectSessionExpiredRedirect(result, "/account");
-    expect(directus.callsTo("logout")).toEqual([sessionIdOf(session.sessionToken)]);
+    expect(directus.callsTo("sign-out")).toEqual([sessionIdOf(session.sessionToken)]);
     expect(directus.isLive(sessionIdOf(session.sessionToken))).toBe(false);
     expect(directus.callsTo("me")).toEqual([]);
   });
@@ -306,7 +306,7 @@ describe("proxy: the absolute lifetime", () => {
     expect(result.passedThrough).toBe(true);
     expect(result.setCookie.join("\n")).toMatch(CLEARED);
     expect(result.forwardedCookies ?? "").not.toContain(COOKIE);
-    expect(directus.callsTo("logout")).toEqual([sessionIdOf(session.sessionToken)]);
+    expect(directus.callsTo("sign-out")).toEqual([sessionIdOf(session.sessionToken)]);
   });
 });
 
@@ -422,7 +422,7 @@ describe("proxy: when Directus cannot vouch for the session", () => {
       expect(result.response.headers.get("retry-after")).toBe("30");
       expect(result.setCookie).toEqual([]);
       expect(result.sealedProfile).toBeNull();
-      expect(directus.callsTo("logout")).toEqual([]);
+      expect(directus.callsTo("sign-out")).toEqual([]);
       expect(directus.isLive(sessionIdOf(session.sessionToken))).toBe(true);
     },
   );

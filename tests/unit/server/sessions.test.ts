@@ -194,21 +194,37 @@ describe("renewSession", () => {
 });
 
 describe("endSession", () => {
-  it("logs out the session presented in Directus's cookie, in session mode", async () => {
+  it("presents the session as a bearer to the customer API's /customer/sign-out, and sends no Directus cookie", async () => {
     const token = fakeSessionToken({ sessionId: "s1" });
-    const seen = directus("post", "auth/logout", () => new HttpResponse(null, { status: 204 }));
+    // 204 without a body, as the customer API answers. Directus's own /auth/logout is not handled
+    // here: a call to it would be unhandled and fail the test.
+    const seen = directus(
+      "post",
+      "customer/sign-out",
+      () => new HttpResponse(null, { status: 204 }),
+    );
     await expect(endSession(token)).resolves.toBeUndefined();
     expect(seen).toHaveLength(1);
-    expect(seen[0]?.cookie).toBe(token);
-    expect(seen[0]?.bearer).toBeUndefined();
-    expect(seen[0]?.body).toEqual({ mode: "session" });
+    expect(seen[0]?.headers.get("authorization")).toBe(`Bearer ${token}`);
+    expect(seen[0]?.bearer).toBe(token);
+    expect(seen[0]?.cookie).toBeUndefined();
+    expect(seen[0]?.headers.get("cookie")).toBeNull();
+    // No body: the session is the bearer, there is no `mode` to say.
+    expect(seen[0]?.body).toBeUndefined();
   });
 
-  it("throws a classifiable refusal when Directus refuses", async () => {
-    directus("post", "auth/logout", () => directusError(401, "INVALID_CREDENTIALS"));
+  it.each([
+    // Directus's own answers for a dead or unknown session, before the extension runs.
+    [401, "INVALID_CREDENTIALS", "invalid_credentials"],
+    [401, "TOKEN_EXPIRED", "invalid_token"],
+    // The extension's own refusal of a token that is not a customer's session.
+    [403, "FORBIDDEN", "forbidden"],
+  ])("throws a DirectusRefusal for %i %s, classified %s", async (status, code, outcome) => {
+    directus("post", "customer/sign-out", () => directusError(status, code));
     const { error, failure } = await thrown(endSession(fakeSessionToken({ sessionId: "s1" })));
     expect(error).toBeInstanceOf(DirectusRefusal);
-    expect(failure).toMatchObject({ outcome: "invalid_credentials", status: 401 });
+    expect((error as DirectusRefusal).status).toBe(status);
+    expect(failure).toMatchObject({ outcome, status, code });
   });
 });
 
@@ -277,7 +293,7 @@ describe("the four calls when Directus cannot answer", () => {
   const calls: Array<[string, "get" | "post", string, () => Promise<unknown>]> = [
     ["startSession", "post", "auth/login", () => startSession("ada@example.com", "pw")],
     ["renewSession", "post", "auth/refresh", () => renewSession(token)],
-    ["endSession", "post", "auth/logout", () => endSession(token)],
+    ["endSession", "post", "customer/sign-out", () => endSession(token)],
     ["readOwnProfile", "get", "customer/me", () => readOwnProfile(token)],
   ];
 

@@ -278,7 +278,7 @@ type SessionRow = {
 };
 
 export type DirectusCall = {
-  endpoint: "refresh" | "logout" | "me";
+  endpoint: "refresh" | "sign-out" | "me";
   /** The session the call presented (cookie or bearer). */
   sessionId?: string;
   body?: unknown;
@@ -287,8 +287,10 @@ export type DirectusCall = {
 /**
  * A Directus that keeps session rows the way Directus 11+ does in `session` mode: `signIn()` opens a
  * row as a login would; refresh opens a successor and keeps the old row for its grace period
- * (SESSION_REFRESH_GRACE_PERIOD; a refresh within it gets the same successor); logout deletes the
- * row; `GET /customer/me` answers only for a live row. `end()` plays a sign-out on another device, a
+ * (SESSION_REFRESH_GRACE_PERIOD; a refresh within it gets the same successor); the customer API's
+ * `POST /customer/sign-out` deletes the row and every row linked to it through refreshes, in either
+ * direction, of the same user (never that user's other sign-ins); `GET /customer/me` answers only for
+ * a live row. `end()` plays a sign-out on another device, a
  * suspension or a password change. Every call is recorded.
  */
 export function fakeDirectus({
@@ -326,6 +328,34 @@ export function fakeDirectus({
   const answer = (token: string) =>
     jsonWithCookies({ data: { expires: ttlMs } }, [directusSessionCookie(token, ttlMs)]);
 
+  /**
+   * The rows linked to `start` through refreshes, as the customer API's sign-out follows them: the
+   * successor a row in the chain points to (`next`), and every row pointing to one in the chain, of
+   * `userId` only.
+   */
+  function chainOf(start: string, userId: string): Set<string> {
+    const found = new Set([start]);
+    let grew = true;
+    while (grew) {
+      grew = false;
+      for (const [sessionId, row] of rows) {
+        const next = sessionIdOf(row.next);
+        if (row.userId !== userId || next === undefined) continue;
+        // Forwards: the successor of a row in the chain.
+        if (found.has(sessionId) && !found.has(next) && rows.get(next)?.userId === userId) {
+          found.add(next);
+          grew = true;
+        }
+        // Backwards: a row that was refreshed into one in the chain.
+        if (!found.has(sessionId) && found.has(next)) {
+          found.add(sessionId);
+          grew = true;
+        }
+      }
+    }
+    return found;
+  }
+
   const wait = async () => {
     if (latencyMs) await delay(latencyMs);
   };
@@ -348,16 +378,14 @@ export function fakeDirectus({
       }
       return answer(next);
     }),
-    http.post(`${DIRECTUS}/auth/logout`, async ({ request }) => {
-      const body = await request.json();
-      const { cookie: presented } = presentedToken(request);
-      const sessionId = sessionIdOf(presented);
-      calls.push({ endpoint: "logout", sessionId, body });
+    http.post(`${DIRECTUS}/customer/sign-out`, async ({ request }) => {
+      const { bearer } = presentedToken(request);
+      calls.push({ endpoint: "sign-out", sessionId: sessionIdOf(bearer) });
       await wait();
-      if (!presented) return directusError(400, "INVALID_PAYLOAD");
-      if (sessionId !== undefined && rows.get(sessionId)?.token === presented) {
-        rows.delete(sessionId);
-      }
+      // Directus itself refuses a missing, dead or expired session before the extension runs.
+      const found = live(bearer);
+      if (!found) return directusError(401, "INVALID_CREDENTIALS", "Invalid user credentials.");
+      for (const sessionId of chainOf(found.sessionId, found.row.userId)) rows.delete(sessionId);
       return new HttpResponse(null, { status: 204 });
     }),
     http.get(`${DIRECTUS}/customer/me`, async ({ request }) => {
