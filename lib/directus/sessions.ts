@@ -10,8 +10,8 @@ import { accessTokenClaims } from "./token-claims";
  * checks that JWT's session row on every request, so a sign-out, a suspension, a password or email
  * change or a deletion in Directus ends it on the very next call, on every app instance.
  *
- * The SDK makes `session`-mode calls only through a browser's cookie jar, so these four calls are
- * plain requests through the same bounded fetch as every SDK call.
+ * The SDK makes `session`-mode calls only through a browser's cookie jar, so these calls are plain
+ * requests through the same bounded fetch as every SDK call.
  */
 
 /** Directus's default SESSION_COOKIE_NAME (directus-env.mjs and docker-compose.yml keep it). */
@@ -77,9 +77,16 @@ export async function renewSession(sessionToken: string): Promise<DirectusSessio
   return sessionFrom(await post("auth/refresh", {}, sessionToken));
 }
 
-/** Deletes the session row: every copy of this session's cookie is refused from now on. */
+/**
+ * Ends this session and every session it was refreshed from or into (the customer API follows the
+ * chain; Directus's own logout would end one row and let a successor minted on another app instance
+ * live on). Every copy of this session's cookie is refused from now on; other devices stay signed in.
+ */
 export async function endSession(sessionToken: string): Promise<void> {
-  const response = await post("auth/logout", {}, sessionToken);
+  const response = await call("customer/sign-out", {
+    method: "POST",
+    headers: { authorization: `Bearer ${sessionToken}` },
+  });
   void response.body?.cancel().catch(() => {});
 }
 

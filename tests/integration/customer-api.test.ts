@@ -271,6 +271,66 @@ describe.each(lanes)("customer API on %s", (lane) => {
     });
   });
 
+  describe("POST /customer/sign-out", () => {
+    /** Directus's own session-mode refresh, as another app process would make it. */
+    async function refreshed(token: string): Promise<string> {
+      const res = await fetch(`${backend.directusUrl}/auth/refresh`, {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: `directus_session_token=${token}` },
+        body: JSON.stringify({ mode: "session" }),
+      });
+      expect(res.status).toBe(200);
+      await res.body?.cancel();
+      const cookie = res.headers
+        .getSetCookie()
+        .find((c) => c.startsWith("directus_session_token="));
+      return cookie?.split(";")[0]?.slice("directus_session_token=".length) ?? "";
+    }
+    const signOut = (token?: string) => call("/customer/sign-out", { method: "POST", token });
+
+    it("ends the session, and every session it was refreshed into or from, but no other sign-in", async () => {
+      const p = await customer();
+      const original = await sessionOf(p);
+      const otherDevice = await sessionOf(p);
+      // A copy of the cookie refreshed elsewhere, and refreshed again: successors of the original.
+      const copy = await refreshed(original);
+      const copyOfCopy = await refreshed(copy);
+      for (const token of [original, copy, copyOfCopy]) expect((await me(token)).status).toBe(200);
+
+      const res = await signOut(original);
+      expect(res.status).toBe(204);
+      expect(res.text).toBe("");
+      for (const token of [original, copy, copyOfCopy]) expect((await me(token)).status).toBe(401);
+      expect((await me(otherDevice)).json).toEqual(ownRow(p));
+    });
+
+    it("ends the predecessors still in their grace period when a successor signs out", async () => {
+      const p = await customer();
+      const original = await sessionOf(p);
+      const successor = await refreshed(original);
+      expect((await me(original)).status).toBe(200);
+      expect((await signOut(successor)).status).toBe(204);
+      expect((await me(original)).status).toBe(401);
+      expect((await me(successor)).status).toBe(401);
+    });
+
+    it("refuses anonymous callers and tokens without a session, and never ends another user's session", async () => {
+      const a = await customer();
+      const b = await customer();
+      const bSession = await sessionOf(b);
+      expect((await signOut()).json).toEqual(SIGN_IN_FIRST);
+      const json = await call("/auth/login", {
+        method: "POST",
+        body: { email: a.email, password: a.password, mode: "json" },
+      });
+      const accessToken = (json.json as { data: { access_token: string } }).data.access_token;
+      expect((await signOut(accessToken)).status).toBe(403);
+      expect((await signOut(await sessionOf(a))).status).toBe(204);
+      expect((await me(bSession)).json).toEqual(ownRow(b));
+      expect((await call("/customer/sign-out", { token: bSession })).status).toBe(405);
+    });
+  });
+
   describe("never another user's row", () => {
     let a: Person;
     let b: Person;

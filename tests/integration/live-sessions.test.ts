@@ -103,6 +103,23 @@ describe.each(lanes)("live sessions on %s", (lane) => {
     expect((await page(otherDevice)).kind).toBe("active");
   });
 
+  it("sign-out also ends a copy of the cookie that another process refreshed", async () => {
+    const c = await customer();
+    const here = await signedIn(c);
+    const otherDevice = await signedIn(c);
+    const due = () => Date.now() + 2 * 60 * 60 * 1_000;
+    // Another process (empty cache) slides a copy of the cookie: a successor this process never saw.
+    const elsewhere = await refreshSession(structuredClone(here), { now: due });
+    if (elsewhere.status !== "refreshed") throw new Error(`not refreshed: ${elsewhere.status}`);
+    resetRefreshCacheForTests();
+    expect((await page(elsewhere.token)).kind).toBe("active");
+
+    await authOptions.events!.signOut!({ token: here, session: undefined as never });
+    expect(await page(elsewhere.token)).toEqual({ kind: "ended" });
+    expect(await page(here)).toEqual({ kind: "ended" });
+    expect((await page(otherDevice)).kind).toBe("active");
+  });
+
   it.each([
     [
       "suspends the customer",

@@ -72,6 +72,58 @@ async function requireCustomer(req: DirectusRequest, ctx: Context, fields: strin
   return row;
 }
 
+/**
+ * Every session linked to `start` through refreshes, in both directions. A refresh in session mode
+ * makes a new session row and points the old one at it (`next_token`) for the grace period, so a
+ * copy of a cookie refreshed on another app instance is a successor the customer's own cookie never
+ * saw. Only this user's rows are followed.
+ */
+async function sessionChain(ctx: Context, start: string, user: string): Promise<string[]> {
+  const found = new Set([start]);
+  let frontier = [start];
+  // Bounded: a chain grows by one row per refresh and loses rows as their grace periods end.
+  while (frontier.length > 0 && found.size < 100) {
+    const rows = (await ctx
+      .database("directus_sessions")
+      .select("token", "next_token")
+      .where({ user })
+      .andWhere((q) => q.whereIn("token", frontier).orWhereIn("next_token", frontier))) as Array<{
+      token: string;
+      next_token: string | null;
+    }>;
+    frontier = [];
+    for (const row of rows) {
+      for (const token of [row.token, row.next_token]) {
+        if (token && !found.has(token)) {
+          found.add(token);
+          frontier.push(token);
+        }
+      }
+    }
+  }
+  return [...found];
+}
+
+/**
+ * POST /customer/sign-out: ends this session and every session it was refreshed from or into, through
+ * Directus's own logout (which records it in the activity log). Directus's `/auth/logout` ends one row
+ * only, which would let a successor minted elsewhere outlive the sign-out. Other sign-ins of the same
+ * customer (other devices) are separate chains and stay signed in.
+ */
+const signOut: Handler = async (req, ctx) => {
+  await requireCustomer(req, ctx, ["id"]);
+  const { session, user } = req.accountability as Accountability & {
+    session: string;
+    user: string;
+  };
+  const auth = new ctx.services.AuthenticationService({
+    schema: req.schema as SchemaOverview,
+    accountability: req.accountability ?? null,
+  });
+  for (const token of await sessionChain(ctx, session, user)) await auth.logout(token);
+  return { status: 204, body: undefined };
+};
+
 const PROFILE_FIELDS = ["id", "email", "first_name", "last_name"];
 
 /** GET /customer/me: the customer's own profile, exactly these four fields. */
@@ -86,6 +138,7 @@ const me: Handler = async (req, ctx) => {
 /** path → method → handler. HEAD is answered by GET. Anything else is 404 or 405, never a 500. */
 const routes: Record<string, Partial<Record<string, Handler>>> = {
   "/me": { GET: me },
+  "/sign-out": { POST: signOut },
 };
 
 function send(res: Response, reply: Reply | Refusal) {
@@ -94,6 +147,8 @@ function send(res: Response, reply: Reply | Refusal) {
     res.status(reply.status).json({
       errors: [{ message: reply.message, extensions: { code: reply.code } }],
     });
+  } else if (reply.body === undefined) {
+    res.status(reply.status).end();
   } else {
     res.status(reply.status).json(reply.body);
   }
