@@ -2,8 +2,9 @@
  * Live sessions: the session cookie holds a Directus session, and the app asks Directus on every
  * request that shows the customer's data. So whatever ends the session in Directus (a sign-out on
  * another device, an admin changing the password or the email, deleting the customer) ends every copy
- * of the cookie on its very next request, with no token left to expire; and nothing else does: a
- * second sign-in stays signed in, and parallel refreshes in two app servers sign nobody out.
+ * of the cookie on its very next request, with no token left to expire (a sign-out also ends the
+ * successor another app server slid a copy into); and nothing else does: a second sign-in stays
+ * signed in, and parallel refreshes in two app servers sign nobody out.
  */
 import type { Browser, Page } from "@playwright/test";
 import { REFRESH_INTERVAL_SECONDS } from "./constants";
@@ -259,4 +260,109 @@ test("a prefetch with a copied cookie after sign-out is sent to sign in, never a
       ),
     );
   }
+});
+
+/** Another client holding what `jar` holds right now, as a copied cookie would be. */
+function copyOf(jar: CookieJar): CookieJar {
+  const copy = new CookieJar();
+  copy.take({ "set-cookie": jar.header().split("; ") });
+  return copy;
+}
+
+/** A refused session: a redirect to sign in saying why, with the cookie cleared. */
+function expectSessionRefused(answer: Answer, base: string, what: string) {
+  expect(answer.status, `${what}: a redirect, not ${answer.status}`).toBe(307);
+  const location = new URL(String(answer.headers.location), base);
+  expect(location.pathname, what).toBe("/login");
+  expect(location.searchParams.get("error"), what).toBe("SessionExpired");
+  expect(location.searchParams.get("callbackUrl"), what).toBe("/account");
+  expect(answer.text, `${what}: no customer data`).not.toContain("@example.com");
+  expect(answer.headers["set-cookie"] ?? [], `${what}: the cookie is cleared`).toContainEqual(
+    expect.stringMatching(
+      new RegExp(`^${SESSION_COOKIE.replaceAll(".", "\\.")}=;.*Max-Age=0`, "i"),
+    ),
+  );
+}
+
+test("a sign-out also ends the successor another app server refreshed a copy of the cookie into", async () => {
+  test.setTimeout(120_000);
+  const apps = [stack.appUrl, stack.appUrl2];
+  expect(stack.appUrl2, "global-setup starts a second app server").not.toBe("");
+  const [original, copier, otherDevice] = ["127.0.0.43", "127.0.0.44", "127.0.0.45"];
+  // Both servers see a healthy Directus (a fault test may just have healed it).
+  for (const base of apps) {
+    await expect
+      .poll(async () => (await send(original, "GET", "/login", { base })).status, {
+        timeout: 60_000,
+      })
+      .toBe(200);
+  }
+
+  const customer = await createActiveCustomer();
+  const jar = new CookieJar();
+  expect((await signInOverHttp(original, jar, customer.email, customer.password)).status).toBe(200);
+  expect(jar.has(SESSION_COOKIE)).toBe(true);
+  const signedInAt = Date.now();
+  // The same customer signed in on their own, on another device: a session of its own.
+  const other = new CookieJar();
+  expect((await signInOverHttp(otherDevice, other, customer.email, customer.password)).status).toBe(
+    200,
+  );
+
+  /** The other device's account page on `base`: still signed in. */
+  const expectOtherSignedIn = async (base: string, when: string) => {
+    const answer = await send(otherDevice, "GET", "/account", {
+      headers: { cookie: other.header() },
+      base,
+    });
+    const what = `the other device ${when} on ${base}`;
+    expect(answer.status, `${what}: status (location ${answer.headers.location})`).toBe(200);
+    expect(answer.text, what).toContain(customer.email);
+    other.take(answer.headers);
+    expect(other.has(SESSION_COOKIE), what).toBe(true);
+  };
+  for (const base of apps) await expectOtherSignedIn(base, "before");
+
+  // Past the refresh interval, a copy of the cookie opens the account page on the second server,
+  // which slides the session: the copy now holds a successor the original never saw.
+  await until(signedInAt + (REFRESH_INTERVAL_SECONDS + 1) * 1_000);
+  const copy = copyOf(jar);
+  const slid = await send(copier, "GET", "/account", {
+    headers: { cookie: copy.header() },
+    base: stack.appUrl2,
+  });
+  expect(slid.status, `the copy on the second server (location ${slid.headers.location})`).toBe(
+    200,
+  );
+  expect(slid.text).toContain(customer.email);
+  expect(setsSession(slid), "the second server slid the copy's session").toBe(true);
+  copy.take(slid.headers);
+  const held = copy.header();
+  expect(held, "the copy holds a new cookie").not.toBe(jar.header());
+
+  // The original, still holding the cookie from before the refresh, signs out on the first server.
+  expect((await signOutOverHttp(original, jar)).status).toBe(200);
+  expect(jar.has(SESSION_COOKIE)).toBe(false);
+  const signedOutAt = Date.now();
+
+  // The copy's next request is refused, on either server, and so is the same cookie sent again.
+  const expectCopyRefused = async (when: string) => {
+    for (const base of apps) {
+      const answer = await send(copier, "GET", "/account", { headers: { cookie: held }, base });
+      expectSessionRefused(answer, base, `the copy ${when} on ${base}`);
+      const session = await send(copier, "GET", "/api/auth/session", {
+        headers: { cookie: held },
+        base,
+      });
+      expect(session.status, `the copy's session endpoint ${when} on ${base}`).toBe(200);
+      expect(JSON.parse(session.text), `nobody on ${base} ${when}`).toEqual({});
+    }
+  };
+  await expectCopyRefused("right after the sign-out");
+  for (const base of apps) await expectOtherSignedIn(base, "after the sign-out");
+
+  // Nothing brings it back later either, while the other device stays signed in.
+  await until(signedOutAt + 12_000);
+  await expectCopyRefused("12 s after the sign-out");
+  for (const base of apps) await expectOtherSignedIn(base, "12 s after the sign-out");
 });
