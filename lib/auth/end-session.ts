@@ -1,5 +1,5 @@
 import "server-only";
-import { classifyDirectusError, describeFailure, isRefusal } from "@/lib/directus/errors";
+import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
 import { endSession } from "@/lib/directus/sessions";
 import { getEnv } from "@/lib/env";
 import { revokeLater, type RevokeAttempt } from "./pending-sign-outs";
@@ -14,23 +14,38 @@ import { forgetSessionToken, newestSessionToken } from "./refresh";
 export async function endSessionEverywhere(sessionToken: string): Promise<void> {
   const newest = await newestSessionToken(sessionToken);
   forgetSessionToken(newest);
-  const tokens = [...new Set([sessionToken, newest])];
-  const endOne = async (token: string): Promise<RevokeAttempt> => {
-    try {
-      await endSession(token);
-      return "done";
-    } catch (error) {
-      const failure = classifyDirectusError(error);
-      console.warn(`sign-out: Directus logout failed: ${describeFailure(failure)}`);
-      // Refused: the session was already over, which is what we wanted.
-      return isRefusal(failure) ? "done" : "retry";
-    }
-  };
+  // The customer API ends the whole refresh chain of the token it is given. The newest token is
+  // asked first: once the grace period is over, only it still proves the chain to Directus.
+  const tokens = [...new Set([newest, sessionToken])];
   const revoke = async (): Promise<RevokeAttempt> => {
-    const results = await Promise.all(tokens.map(endOne));
-    return results.includes("retry") ? "retry" : "done";
+    let unsure = false;
+    for (const token of tokens) {
+      const result = await endOne(token);
+      if (result === "ended") return "done";
+      if (result === "unsure") unsure = true;
+    }
+    // Every token refused: the session was over already.
+    return unsure ? "retry" : "done";
   };
   if ((await revoke()) === "retry") {
     revokeLater(tokens, revoke, { lifetimeMs: getEnv().SESSION_MAX_AGE_SECONDS * 1000 });
+  }
+}
+
+/**
+ * "ended": Directus ended the token's chain. "refused": Directus no longer accepts the token (401 or
+ * 403), so no request can use it either. "unsure": no answer, or one that says nothing about the
+ * session (a 404 from a Directus without the customer API, a 5xx): worth another try.
+ */
+async function endOne(token: string): Promise<"ended" | "refused" | "unsure"> {
+  try {
+    await endSession(token);
+    return "ended";
+  } catch (error) {
+    const failure = classifyDirectusError(error);
+    if (failure.status === 401 || failure.status === 403) return "refused";
+    const log = failure.outcome === "unavailable" ? console.warn : console.error;
+    log(`sign-out: ending the Directus session failed: ${describeFailure(failure)}`);
+    return "unsure";
   }
 }

@@ -112,7 +112,7 @@ describe("the absolute lifetime", () => {
     expect(await checkWithProfile(token)).toEqual({ kind: "ended" });
     expect(signOuts).toBe(1);
     expect(vi.mocked(console.warn)).toHaveBeenCalledWith(
-      expect.stringMatching(/Directus logout failed/),
+      expect.stringMatching(/ending the Directus session failed/),
     );
     // Until a retry reaches Directus, this process refuses the token itself.
     expect(isSignOutPending(token.sessionToken as string)).toBe(true);
