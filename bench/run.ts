@@ -509,9 +509,12 @@ async function dueForRefresh(stack: Stack, session: SignInResult): Promise<SignI
     ?.slice(name.length + 1);
   const token = value ? await decode({ token: value, secret: stack.nextAuthSecret }) : null;
   if (!token) throw new Error("bench: could not read the storm session's cookie");
+  // Shift the whole lifetime: the app refreshes once a third of it is gone, and it must not expire.
+  const shiftMs = (CONFIG.sessionTtlSeconds * 1000) / 3 + 1000;
   const backDated = {
     ...token,
-    sessionIssuedAt: Date.now() - (CONFIG.sessionTtlSeconds * 1000) / 3 - 1000,
+    sessionIssuedAt: Number(token.sessionIssuedAt) - shiftMs,
+    sessionExpires: Number(token.sessionExpires) - shiftMs,
   };
   const cookie = await encode({ token: backDated, secret: stack.nextAuthSecret, maxAge: 3600 });
   return { ...session, cookie: `${name}=${cookie}` };
