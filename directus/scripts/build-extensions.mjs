@@ -15,12 +15,12 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
-  realpathSync,
   renameSync,
   writeFileSync,
 } from "node:fs";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { isMain } from "./is-main.mjs";
 
 export const EXTENSIONS_DIR = fileURLToPath(new URL("../extensions", import.meta.url));
 
@@ -81,15 +81,7 @@ export async function buildExtensions({ dir = EXTENSIONS_DIR } = {}) {
   return built;
 }
 
-const runDirectly = (() => {
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? "")).href;
-  } catch {
-    return false;
-  }
-})();
-
-if (runDirectly) {
+if (isMain(import.meta.url)) {
   buildExtensions().then(
     (built) => {
       for (const b of built)

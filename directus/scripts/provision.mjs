@@ -13,8 +13,7 @@
  * versions created one ("Next.js server" role and policy with read on directus_users, and the user
  * nextjs-server@example.com with a static token); provisioning now removes them where they exist.
  */
-import { realpathSync } from "node:fs";
-import { pathToFileURL } from "node:url";
+import { isMain } from "./is-main.mjs";
 
 export const CUSTOMER_ROLE = "Customer";
 /** What earlier versions created for the app's static token, removed on sight. */
@@ -221,15 +220,7 @@ export function formatReport(report) {
   return `Provisioning:\n${lines.join("\n")}\n  already in place: ${report.unchanged.length} item(s)`;
 }
 
-const runDirectly = (() => {
-  try {
-    return import.meta.url === pathToFileURL(realpathSync(process.argv[1] ?? "")).href;
-  } catch {
-    return false;
-  }
-})();
-
-if (runDirectly) {
+if (isMain(import.meta.url)) {
   const need = (name) => {
     const v = process.env[name];
     if (!v) {

@@ -1,6 +1,6 @@
 import type { JWT } from "next-auth/jwt";
 import { delay } from "msw";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { checkSession, pastAbsoluteLifetime } from "@/lib/auth/live-session";
 import { isSignOutPending } from "@/lib/auth/pending-sign-outs";
 import { refreshSession, resetRefreshCacheForTests } from "@/lib/auth/refresh";
@@ -16,21 +16,14 @@ import {
   profileAnswer,
   server,
   sessionIdOf,
+  freezeDateAt,
   setupServerTests,
 } from "./support";
 
 setupServerTests();
 
-// Only Date is faked: msw and the client's AbortSignal.timeout keep real time.
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(NOW);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-
 const NOW = Date.UTC(2030, 0, 1, 12);
+freezeDateAt(NOW);
 const ABSOLUTE_MS = Number(TEST_ENV.SESSION_ABSOLUTE_MAX_AGE) * 1000;
 /** SESSION_MAX_AGE_SECONDS is an hour here: a session is slid once it is 20 minutes old. */
 const REFRESH_DUE_MS = 20 * 60_000;

@@ -1,6 +1,6 @@
 import type { JWT } from "next-auth/jwt";
 import { delay } from "msw";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   forgetSessionToken,
   newestSessionToken,
@@ -19,21 +19,14 @@ import {
   server,
   sessionAnswer,
   sessionIdOf,
+  freezeDateAt,
   setupServerTests,
 } from "./support";
 
 setupServerTests();
 
-// Only Date is faked: msw's delays and the client's AbortSignal.timeout keep real time.
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["Date"] });
-  vi.setSystemTime(NOW);
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
-
 const NOW = Date.UTC(2030, 0, 1, 12);
+freezeDateAt(NOW);
 const HOUR = 3_600_000;
 /** Sessions live an hour here (SESSION_MAX_AGE_SECONDS): they are slid once 20 minutes old. */
 const DUE_MS = 20 * 60_000;

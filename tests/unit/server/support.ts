@@ -58,6 +58,20 @@ const LOG_LEVELS = ["log", "info", "warn", "error"] as const;
  * Starts msw and a clean env, throttle and refresh cache around every test of the calling file.
  * Console output is captured, kept quiet, and checked for secrets after each test.
  */
+/**
+ * Freezes Date at `now` around every test of the calling file. Only Date: msw's delays and the
+ * client's AbortSignal.timeout keep real time.
+ */
+export function freezeDateAt(now: number): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(now);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+}
+
 export function setupServerTests(): void {
   beforeAll(() => {
     server.listen({
