@@ -1,5 +1,5 @@
 import "server-only";
-import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
+import { classifyDirectusError, describeFailure, isSessionRefused } from "@/lib/directus/errors";
 import { endSession } from "@/lib/directus/sessions";
 import { getEnv } from "@/lib/env";
 import { revokeLater, type RevokeAttempt } from "./pending-sign-outs";
@@ -43,7 +43,7 @@ async function endOne(token: string): Promise<"ended" | "refused" | "unsure"> {
     return "ended";
   } catch (error) {
     const failure = classifyDirectusError(error);
-    if (failure.status === 401 || failure.status === 403) return "refused";
+    if (isSessionRefused(failure)) return "refused";
     const log = failure.outcome === "unavailable" ? console.warn : console.error;
     log(`sign-out: ending the Directus session failed: ${describeFailure(failure)}`);
     return "unsure";

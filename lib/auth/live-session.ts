@@ -1,6 +1,6 @@
 import "server-only";
 import type { JWT } from "next-auth/jwt";
-import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
+import { classifyDirectusError, describeFailure, isSessionRefused } from "@/lib/directus/errors";
 import { readOwnProfile, type CustomerProfile } from "@/lib/directus/sessions";
 import { getEnv } from "@/lib/env";
 import { endSessionEverywhere } from "./end-session";
@@ -53,11 +53,9 @@ export async function checkSession(
     return { kind: "unavailable", refreshed };
   } catch (error) {
     const failure = classifyDirectusError(error);
-    // 401 and 403 are Directus's word that this session is over, whatever the code: its row is gone
-    // (INVALID_CREDENTIALS), the JWT expired (TOKEN_EXPIRED) or is no longer Directus's own after a
-    // SECRET change (INVALID_TOKEN). Anything else (a missing extension's 404, a 5xx, a timeout) is
-    // our problem, not the customer's: keep the session and answer 503.
-    if (failure.status === 401 || failure.status === 403) return { kind: "ended" };
+    // Anything but Directus's refusal (a missing extension's 404, a 5xx, a timeout) is our problem,
+    // not the customer's: keep the session and answer 503.
+    if (isSessionRefused(failure)) return { kind: "ended" };
     const log = failure.outcome === "unavailable" ? console.warn : console.error;
     log(`session: could not read the profile: ${describeFailure(failure)}`);
     return { kind: "unavailable", refreshed };

@@ -142,6 +142,15 @@ export function isRefusal(failure: DirectusFailure): boolean {
   return status !== undefined && status >= 400 && status < 500 && status !== 429;
 }
 
+/**
+ * Directus no longer accepts this session token, whatever its code: the row is gone
+ * (INVALID_CREDENTIALS), the JWT expired (TOKEN_EXPIRED) or is not Directus's own after a SECRET
+ * change (INVALID_TOKEN, a 403). No request can use the session any more.
+ */
+export function isSessionRefused(failure: DirectusFailure): boolean {
+  return failure.status === 401 || failure.status === 403;
+}
+
 /** For logs: the outcome, status and code only. Never Directus's message, which may echo input. */
 export function describeFailure(failure: DirectusFailure): string {
   const details = [failure.status, failure.code].filter((d) => d !== undefined).join(" ");
