@@ -1,8 +1,8 @@
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { Counts } from "../tests/support/loopback-proxy.mjs";
 
-/** What the Next server asked Directus, keyed `METHOD /path` (no query). */
-export type Counts = Record<string, number>;
+export { countsSince, type Counts } from "../tests/support/loopback-proxy.mjs";
 
 export type CountingProxy = {
   url: string;
@@ -11,9 +11,14 @@ export type CountingProxy = {
   stop: () => Promise<void>;
 };
 
-/** Starts bench/counting-proxy.mjs in front of `targetUrl` and waits until it listens. */
+const PROXY = fileURLToPath(new URL("../tests/support/loopback-proxy.mjs", import.meta.url));
+
+/**
+ * The tests' loopback proxy in front of `targetUrl`, in a process of its own so that autocannon in
+ * this process never delays what it forwards. Resolves once it listens.
+ */
 export async function startCountingProxy(targetUrl: string): Promise<CountingProxy> {
-  const child = fork(fileURLToPath(new URL("counting-proxy.mjs", import.meta.url)), [targetUrl], {
+  const child = fork(PROXY, [targetUrl], {
     execArgv: [],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
@@ -41,14 +46,4 @@ export async function startCountingProxy(targetUrl: string): Promise<CountingPro
   };
   if (child.pid === undefined) throw new Error("counting proxy has no pid");
   return { url: `http://127.0.0.1:${port}`, pid: child.pid, counts, stop };
-}
-
-/** `after - before` for every key that changed. */
-export function countsSince(before: Counts, after: Counts): Counts {
-  const delta: Counts = {};
-  for (const [key, value] of Object.entries(after)) {
-    const d = value - (before[key] ?? 0);
-    if (d !== 0) delta[key] = d;
-  }
-  return delta;
 }

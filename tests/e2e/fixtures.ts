@@ -1,5 +1,5 @@
 import { test as base, expect, type Page } from "@playwright/test";
-import type { Fault } from "../support/fault-proxy";
+import type { Fault } from "../support/loopback-proxy.mjs";
 import { linkIn, waitForMail } from "../support/mail";
 import { recordSecret } from "./log-scan";
 

@@ -13,7 +13,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort, secret, spawnService } from "../../scripts/stack.mjs";
 import { startBackend } from "../support/backend";
-import { startFaultProxy } from "../support/fault-proxy";
+import { startLoopbackProxy } from "../support/loopback-proxy.mjs";
 import { SESSION_TTL_SECONDS } from "./constants";
 import { assertNoSecretsIn, E2E_OUTPUT_DIR } from "./log-scan";
 import { startStackControl } from "./stack-control";
@@ -47,7 +47,7 @@ export default async function globalSetup() {
     },
   });
 
-  const faults = await startFaultProxy(backend.directusUrl);
+  const faults = await startLoopbackProxy(backend.directusUrl);
   const stopBackend = async () => {
     await faults.stop();
     await backend.stop();

@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { rssSampler } from "../../bench/measure";
 import type { Backend } from "../support/backend";
-import type { Fault, FaultProxy } from "../support/fault-proxy";
+import type { Fault, LoopbackProxy } from "../support/loopback-proxy.mjs";
 
 export type StackControl = { url: string; stop: () => Promise<void> };
 
@@ -17,7 +17,7 @@ export async function startStackControl({
   appPid,
 }: {
   backend: Backend;
-  faults: FaultProxy;
+  faults: LoopbackProxy;
   appPid: number;
 }): Promise<StackControl> {
   const memory = rssSampler(appPid, 1_000);

@@ -6,8 +6,6 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, expect, vi } from "vitest";
 import { POST as forgotRoute } from "@/app/api/auth/forgot-password/route";
@@ -18,6 +16,7 @@ import { authorizeCredentials } from "@/lib/auth/authorize";
 import { verifyEmail } from "@/lib/auth/verify-email";
 import { resetEnvCacheForTests } from "@/lib/env";
 import type { Backend, Lane } from "../support/backend";
+import { startLoopbackProxy } from "../support/loopback-proxy.mjs";
 import { linkIn, waitForMail } from "../support/mail";
 
 /** What a suite of security tests gets from the file that started the backend for its lane. */
@@ -162,62 +161,10 @@ export async function setStatus(backend: Backend, email: string, status: string)
   expect(res.status).toBe(200);
 }
 
-export type Recorded = { method: string; path: string; body: string };
+export type { Recorded } from "../support/loopback-proxy.mjs";
 
-/**
- * A proxy in front of Directus that records every request the app sends it. Point DIRECTUS_URL at
- * `url` to see exactly what reached Directus.
- */
-export async function startRecordingProxy(target: string) {
-  const seen: Recorded[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      seen.push({ method: req.method ?? "", path: req.url ?? "", body: body.toString("utf8") });
-      const headers = { ...req.headers };
-      delete headers.host;
-      delete headers.connection;
-      void fetch(`${target}${req.url ?? "/"}`, {
-        method: req.method,
-        headers: headers as Record<string, string>,
-        body: body.length > 0 ? body : undefined,
-        redirect: "manual",
-      })
-        .then(async (upstream) => {
-          const payload = Buffer.from(await upstream.arrayBuffer());
-          const out: Record<string, string> = {};
-          upstream.headers.forEach((value, key) => {
-            if (
-              !["content-encoding", "content-length", "transfer-encoding", "connection"].includes(
-                key,
-              )
-            )
-              out[key] = value;
-          });
-          res.writeHead(upstream.status, out);
-          res.end(payload);
-        })
-        .catch(() => {
-          res.writeHead(502);
-          res.end();
-        });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    clear: () => seen.splice(0),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+/** The loopback proxy in record mode: point DIRECTUS_URL at `url` to see exactly what reached Directus. */
+export const startRecordingProxy = (target: string) => startLoopbackProxy(target, { record: true });
 
 /**
  * next-auth's route handler reads the request through `next/headers`, which only works inside Next's
