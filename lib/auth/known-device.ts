@@ -57,12 +57,14 @@ export function verifyKnownDevice(
 ): string | undefined {
   if (!value || value.length > 200) return undefined;
   const [version, deviceId, expiresText, given, ...rest] = value.split(".");
-  if (version !== VERSION || !deviceId || !expiresText || !given || rest.length > 0) return undefined;
+  if (version !== VERSION || !deviceId || !expiresText || !given || rest.length > 0)
+    return undefined;
   if (!/^[A-Za-z0-9_-]{22}$/.test(deviceId) || !/^\d{1,12}$/.test(expiresText)) return undefined;
   const expires = Number(expiresText);
   if (expires * 1000 <= now) return undefined;
-  const expected = mac(deviceId, expires, email);
-  const actual = Buffer.from(given, "base64url");
+  // Compared as text: base64url decoding would accept other spellings of the same bytes.
+  const expected = Buffer.from(mac(deviceId, expires, email).toString("base64url"));
+  const actual = Buffer.from(given);
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return undefined;
   return deviceId;
 }

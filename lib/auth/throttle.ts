@@ -89,8 +89,7 @@ type PolicyName = keyof typeof POLICIES;
 
 /** A refusal names the budgets that refused it (lockout-notice.ts reacts to the ceiling's). */
 export type ThrottleVerdict =
-  | { allowed: true }
-  | { allowed: false; retryAfterSeconds: number; refusedBy: PolicyName[] };
+  { allowed: true } | { allowed: false; retryAfterSeconds: number; refusedBy: PolicyName[] };
 
 type Charge = [PolicyName, string];
 
