@@ -115,7 +115,8 @@ export function throttlingSuite({ lane, backend: current, logs }: SuiteContext):
         throttled: 35 - POLICIES.signInAccount.points,
       });
       expect(await statusOf(v.email)).toBe("active");
-    });
+      // Two floods of 16 password checks each and a mailed reset: past a minute on a loaded machine.
+    }, 120_000);
 
     it("100 addresses hammering one account cannot lock out the owner's returning browser; fresh browsers get 429 in words, the owner one lockout mail whose link lets them in", async () => {
       const v = await victim();
@@ -227,7 +228,9 @@ export function throttlingSuite({ lane, backend: current, logs }: SuiteContext):
       expect(signedIn(after)).toBe(true);
       logs.secret(knownDevice(after)?.value);
       expect(await statusOf(v.email)).toBe("active");
-    });
+      // Two customers, two floods of 100, eight sign-ins and a mailed reset: on a loaded 2-core
+      // machine this takes longer than the default minute.
+    }, 180_000);
 
     it("register and forgot-password answer 429 with Retry-After per email and per address", async () => {
       const c = newCustomer(`throttle-${lane}-forms`);
