@@ -20,8 +20,9 @@ const MESSAGES: Record<string, string> = {
 const FALLBACK = "Something went wrong while signing you in. Please try again.";
 
 const TOO_MANY = "TooManyRequests";
-/** At most a year: anything longer is not a wait we ever set, so it is not shown. */
-const WAIT = /^TooManyRequests\.([1-9]\d{0,7})$/;
+const WAIT = /^TooManyRequests\.([1-9]\d{0,5})$/;
+/** The longest wait the throttle sets (7 days): a longer one in an address bar was made up. */
+const LONGEST_WAIT_SECONDS = 7 * 24 * 60 * 60;
 
 /**
  * The throttle's refusal with its wait in seconds. next-auth's `signIn()` gives the browser only the
@@ -33,8 +34,8 @@ export function tooManyRequestsCode(retryAfterSeconds: number): string {
 
 /** The wait carried by a TooManyRequests code, if any. */
 export function retryAfterOf(code: string | null | undefined): number | undefined {
-  const match = WAIT.exec(code ?? "");
-  return match?.[1] ? Number(match[1]) : undefined;
+  const seconds = Number(WAIT.exec(code ?? "")?.[1]);
+  return seconds > 0 && seconds <= LONGEST_WAIT_SECONDS ? seconds : undefined;
 }
 
 export function loginErrorMessage(code: string | null | undefined): string | null {

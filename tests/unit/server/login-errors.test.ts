@@ -50,6 +50,7 @@ describe("loginErrorMessage", () => {
       "TooManyRequests.-5",
       "TooManyRequests.1e9",
       "TooManyRequests.99999999999",
+      "TooManyRequests.604801",
       "TooManyRequests.60.1",
       "TooManyRequests.60x",
     ]) {

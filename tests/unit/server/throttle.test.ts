@@ -61,6 +61,10 @@ describe("throttle", () => {
     );
     expect(POLICIES.signInDevice.points).toBeLessThan(POLICIES.signInKnownDevices.points);
     expect(POLICIES.signInAccountAddress.points * 2).toBe(POLICIES.signInAccount.points);
+    // The login page shows waits up to 7 days (login-errors.ts): no sign-in budget lasts longer.
+    for (const policy of Object.values(POLICIES)) {
+      expect(policy.duration).toBeLessThanOrEqual(7 * 24 * 3600);
+    }
   });
 
   it("names the budget that refused: the ceiling when many addresses filled it", async () => {
