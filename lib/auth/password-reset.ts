@@ -35,7 +35,7 @@ export async function requestPasswordReset(
     await publicClient().request(passwordRequest(email, resetUrl));
     return "sent";
   } catch (error) {
-    logFailure("forgot-password", classifyDirectusError(error));
+    logFailure(reason ? "lockout-notice" : "forgot-password", classifyDirectusError(error));
     return "unavailable";
   }
 }
