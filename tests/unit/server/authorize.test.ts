@@ -147,6 +147,31 @@ describe("authorizeCredentials", () => {
     });
   });
 
+  it("refuses alike when the lockout mail cannot go out, and logs neither the email nor Directus's words", async () => {
+    directusLogin(correct);
+    server.use(
+      http.post(`${DIRECTUS}/auth/password/request`, () =>
+        directusError(400, "INVALID_PAYLOAD", 'URL "http://x" can\'t be used to reset passwords'),
+      ),
+    );
+    for (let i = 0; i < POLICIES.signInAccount.points; i++) {
+      await authorizeCredentials(
+        { ...credentials, password: `wrong ${i}` },
+        from(`198.51.100.${i}`),
+      );
+    }
+    await expect(authorizeCredentials(credentials, from("203.0.113.9"))).rejects.toThrow(
+      /^TooManyRequests\.\d+$/,
+    );
+    await vi.waitFor(() =>
+      expect(vi.mocked(console.error)).toHaveBeenCalledWith(
+        expect.stringMatching(/^lockout-notice: Directus call failed/),
+      ),
+    );
+    const logged = JSON.stringify(vi.mocked(console.error).mock.calls);
+    expect(logged).not.toMatch(/ada@example\.com|can't be used/i);
+  });
+
   it("keeps every account below Directus's suspension threshold, and one address at half the budget", () => {
     expect(POLICIES.signInAccount.points + POLICIES.signInKnownDevices.points).toBeLessThan(
       DIRECTUS_LOGIN_ATTEMPTS,
