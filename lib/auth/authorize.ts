@@ -4,14 +4,19 @@ import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
 import { startSession, type DirectusSession } from "@/lib/directus/sessions";
 import { loginSchema } from "@/lib/validations/auth";
 import { clientAddress, type HeaderSource } from "./client-address";
+import { knownDeviceCookie, signKnownDevice, verifyKnownDevice } from "./known-device";
+import { noticeLockout } from "./lockout-notice";
+import { tooManyRequestsCode } from "./login-errors";
 import { normalisePassword } from "./passwords";
+import { rememberKnownDevice } from "./sign-in-answer";
 import { beginSignIn, signInNotJudged, signInSucceeded } from "./throttle";
 import { sessionTokensOf } from "./tokens";
 import { padUntil } from "./uniform-timing";
 
 /**
  * next-auth puts a thrown error's message into the redirect URL (`?error=`), so only these fixed codes
- * are ever thrown; lib/auth/login-errors.ts turns them into sentences.
+ * are ever thrown; lib/auth/login-errors.ts turns them into sentences. A refusal by the throttle adds
+ * the wait in seconds (`TooManyRequests.600`), which is all the browser's `signIn()` gets to see.
  */
 export const SIGN_IN_ERROR = {
   tooManyRequests: "TooManyRequests",
@@ -22,6 +27,12 @@ type Credentials = Partial<Record<string, unknown>> | undefined;
 
 /** Connection errors that mean no byte of the request was sent. */
 const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+
+function cookieHeader(headers: HeaderSource): string | undefined {
+  if (headers instanceof Headers) return headers.get("cookie") ?? undefined;
+  const value = headers.cookie;
+  return Array.isArray(value) ? value.join("; ") : value;
+}
 
 function neverReachedDirectus(error: unknown): boolean {
   let current: unknown = error;
@@ -54,9 +65,16 @@ export async function authorizeCredentials(
   if (!parsed.success) return null;
   const { email } = parsed.data;
 
-  const address = clientAddress(request.headers ?? {});
-  const verdict = await beginSignIn(email, address);
-  if (!verdict.allowed) throw new Error(SIGN_IN_ERROR.tooManyRequests);
+  const headers = request.headers ?? {};
+  const address = clientAddress(headers);
+  // The owner's returning browser (known-device.ts): a cookie for another email, forged or expired
+  // counts as no cookie at all.
+  const deviceId = verifyKnownDevice(knownDeviceCookie(cookieHeader(headers)), email);
+  const verdict = await beginSignIn(email, address, deviceId);
+  if (!verdict.allowed) {
+    if (verdict.refusedBy.includes("signInAccount")) noticeLockout(email);
+    throw new Error(tooManyRequestsCode(verdict.retryAfterSeconds));
+  }
 
   let session: DirectusSession | null;
   try {
@@ -72,18 +90,20 @@ export async function authorizeCredentials(
     // Only an attempt that certainly never reached Directus is given back. A timeout or a 5xx may
     // come after Directus counted it towards suspension; refunding those would let a flood that
     // slows Directus down push its count past ours.
-    if (neverReachedDirectus(error)) await signInNotJudged(email, address);
+    if (neverReachedDirectus(error)) await signInNotJudged(email, address, deviceId);
     const log = failure.outcome === "unavailable" ? console.warn : console.error;
     log(`sign-in: Directus login failed: ${describeFailure(failure)}`);
     throw new Error(SIGN_IN_ERROR.serviceUnavailable);
   }
 
   if (!session) {
-    await signInNotJudged(email, address);
+    await signInNotJudged(email, address, deviceId);
     console.error("sign-in: Directus login answered without a usable session token");
     throw new Error(SIGN_IN_ERROR.serviceUnavailable);
   }
-  await signInSucceeded(email, address);
+  await signInSucceeded(email, address, deviceId);
+  // This browser is now known for this account (a known one keeps its id and budget, renewed).
+  rememberKnownDevice(signKnownDevice(email, deviceId ? { deviceId } : {}));
   // The session token's `id` claim came straight from Directus, so it is the customer's id.
   return { id: session.userId, ...sessionTokensOf(session), signedInAt: Date.now() };
 }

@@ -20,14 +20,22 @@ function logFailure(flow: string, failure: DirectusFailure): void {
  * Asks Directus to mail a reset link. Directus answers 204 for known and unknown emails alike, and so
  * does this ("sent"). Anything else means no mail can go out for anyone (Directus down, or the reset URL
  * missing from PASSWORD_RESET_URL_ALLOW_LIST), which is no secret about any one account.
+ *
+ * `reason: "lockout"` marks the link (`?reason=lockout`, which the allow list accepts: it compares
+ * origin and path only) so that the mail template explains why it came (lockout-notice.ts).
  */
-export async function requestPasswordReset(email: string): Promise<PasswordResetRequestOutcome> {
-  const resetUrl = new URL("/reset-password", getEnv().NEXTAUTH_URL).toString();
+export async function requestPasswordReset(
+  email: string,
+  reason?: "lockout",
+): Promise<PasswordResetRequestOutcome> {
+  const url = new URL("/reset-password", getEnv().NEXTAUTH_URL);
+  if (reason) url.searchParams.set("reason", reason);
+  const resetUrl = url.toString();
   try {
     await publicClient().request(passwordRequest(email, resetUrl));
     return "sent";
   } catch (error) {
-    logFailure("forgot-password", classifyDirectusError(error));
+    logFailure(reason ? "lockout-notice" : "forgot-password", classifyDirectusError(error));
     return "unavailable";
   }
 }

@@ -18,29 +18,43 @@ import {
  * when the count passes `auth_login_attempts` (25): from then on only an administrator can let the
  * owner back in, and the owner cannot even reset their password. Whoever knows an email could do that
  * to its owner, so the app must keep every account's count well below 25 on its own, whatever the
- * attacker does, including sending from as many addresses as they like. Three budgets do it:
+ * attacker does, including sending from as many addresses as they like.
  *
- * - `signInAccount`, 20 attempts per account per 7 days, from anywhere: the ceiling. It does not
+ * Attempts from browsers the app does not know (anyone's) pay three budgets:
+ *
+ * - `signInAccount`, 16 attempts per account per 7 days, from anywhere: the ceiling. It does not
  *   depend on addresses, so spoofed or rotated addresses do not raise it. 7 days (not one) because
- *   Directus's counter never expires: at 15 a day, two days of attacks would suspend anyone who did
- *   not sign in meanwhile; now it takes at least 8 days of silence from the owner.
- * - `signInAccountAddress`, 10 per account and address per 7 days: one address can use at most half
+ *   Directus's counter never expires: two days of attacks at a daily ceiling would suspend anyone who
+ *   did not sign in meanwhile; now it takes more than 7 days of silence from the owner.
+ * - `signInAccountAddress`, 8 per account and address per 7 days: one address can use at most half
  *   of the ceiling. Against an attacker with one address (or a few, honestly reported), the owner
- *   signing in from any other address still gets through, and that success starts both counters
- *   afresh (in Directus and here).
+ *   signing in from any other address still gets through.
  * - `signInAddress`, 20 per address per 15 minutes across all accounts: password spraying.
  *
- * Points are taken **before** Directus is called (counting failures afterwards would let a burst of
- * parallel attempts through together). A success gives them back: the account and this address's
- * pair start fresh. An attempt that certainly never reached Directus (connection refused) costs
- * nothing, and neither does an attempt we refuse, so hammering a blocked account does not extend its
- * block. A timed-out attempt does count: Directus may have counted it too.
+ * An attempt that presents a valid known-device cookie for the email it tries (known-device.ts: the
+ * owner's returning browser) pays none of those, so an attacker who filled the ceiling does not lock
+ * the owner out. It pays its own two:
  *
- * When an attacker with many addresses has used up the ceiling, the owner is blocked too, for at most
- * 7 days — never suspended — and a password reset lets them in at once: the reset route signs in with
- * the new password once (see unlock-after-reset.ts), which proves ownership of the mailbox, resets
- * Directus's counter and clears ours. (Known-device cookies, not built yet, would let a returning
- * owner skip even that.)
+ * - `signInKnownDevices`, 8 per account per 7 days, all its known browsers together. The ceiling
+ *   plus this budget (16 + 8 = 24) stays below Directus's 25, so no mix of attacker and owner
+ *   traffic within a window can suspend the account.
+ * - `signInDevice`, 4 per browser per 7 days: a stolen device cookie gets four guesses, then it is
+ *   locked out like any other client.
+ *
+ * Points are taken **before** Directus is called (counting failures afterwards would let a burst of
+ * parallel attempts through together). A success gives back what Directus just forgot: a success
+ * from an unknown browser clears the ceiling, this address's pair and the known-device budget; a
+ * success from a known browser clears the known-device budgets but leaves the ceiling as it is, so
+ * an attacker stays locked out while the owner signs in. An attempt that certainly never reached
+ * Directus (connection refused) costs nothing, and neither does an attempt we refuse, so hammering a
+ * blocked account does not extend its block. A timed-out attempt does count: Directus may have
+ * counted it too.
+ *
+ * When an attacker with many addresses has used up the ceiling, browsers the owner never signed in
+ * from are blocked too, for at most 7 days — never suspended. The owner gets one mail per lockout
+ * (`lockoutMail`, see lockout-notice.ts) with a reset link, and a reset lets them in at once: the
+ * reset route signs in with the new password once (unlock-after-reset.ts), which proves ownership of
+ * the mailbox, resets Directus's counter and clears ours.
  *
  * Counted attempts, not just failures, since we cannot know an attempt's outcome before Directus
  * judges it. Memory store: a restart of Next forgets the counts while Directus (whose counter lives in
@@ -56,9 +70,13 @@ const DAY = 24 * HOUR;
 export const DIRECTUS_LOGIN_ATTEMPTS = 25;
 
 export const POLICIES = {
-  signInAccount: { keyPrefix: "signin:account", points: 20, duration: 7 * DAY },
-  signInAccountAddress: { keyPrefix: "signin:account-address", points: 10, duration: 7 * DAY },
+  signInAccount: { keyPrefix: "signin:account", points: 16, duration: 7 * DAY },
+  signInAccountAddress: { keyPrefix: "signin:account-address", points: 8, duration: 7 * DAY },
   signInAddress: { keyPrefix: "signin:address", points: 20, duration: 15 * MINUTE },
+  signInKnownDevices: { keyPrefix: "signin:known-devices", points: 8, duration: 7 * DAY },
+  signInDevice: { keyPrefix: "signin:device", points: 4, duration: 7 * DAY },
+  // One "someone is trying to get into your account" mail per account and lockout.
+  lockoutMail: { keyPrefix: "lockout-mail:account", points: 1, duration: 7 * DAY },
   // Each registration of a still-unverified email sends another mail: limit per recipient.
   registerAccount: { keyPrefix: "register:account", points: 3, duration: HOUR },
   registerAddress: { keyPrefix: "register:address", points: 10, duration: HOUR },
@@ -69,7 +87,9 @@ export const POLICIES = {
 
 type PolicyName = keyof typeof POLICIES;
 
-export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+/** A refusal names the budgets that refused it (lockout-notice.ts reacts to the ceiling's). */
+export type ThrottleVerdict =
+  { allowed: true } | { allowed: false; retryAfterSeconds: number; refusedBy: PolicyName[] };
 
 type Charge = [PolicyName, string];
 
@@ -78,7 +98,7 @@ type Charge = [PolicyName, string];
  * list of who tried to sign in: a plain hash of an email is confirmed by hashing a guess. Rotating
  * NEXTAUTH_SECRET starts every account's count afresh.
  */
-function accountKey(email: string): string {
+export function accountKey(email: string): string {
   return createHmac("sha256", getEnv().NEXTAUTH_SECRET)
     .update(`rate-limit-account:${email.trim().toLowerCase()}`)
     .digest("base64url");
@@ -91,6 +111,15 @@ function signInCharges(email: string, address: string): Charge[] {
     ["signInAddress", address],
     ["signInAccount", account],
     ["signInAccountAddress", `${account}:${address}`],
+  ];
+}
+
+/** A known browser's charges: its own budget, then its account's known-device budget. */
+function knownDeviceCharges(email: string, deviceId: string): Charge[] {
+  const account = accountKey(email);
+  return [
+    ["signInDevice", `${account}:${deviceId}`],
+    ["signInKnownDevices", account],
   ];
 }
 
@@ -121,10 +150,12 @@ export function createThrottle(store: LimiterStore) {
       charges.map(([name, key]) => limiter(name).consume(key)),
     );
     let waitMs: number | undefined;
-    for (const result of results) {
+    const refusedBy: PolicyName[] = [];
+    for (const [index, result] of results.entries()) {
       if (result.status === "fulfilled") continue;
       if (result.reason instanceof RateLimiterRes) {
         waitMs = Math.max(waitMs ?? 0, result.reason.msBeforeNext);
+        refusedBy.push(charges[index]![0]);
       } else {
         // Both Redis and its in-memory insurance failed: nothing left to count with. Failing open
         // keeps customers able to sign in; Directus's own counter is the last line.
@@ -136,7 +167,11 @@ export function createThrottle(store: LimiterStore) {
     }
     if (waitMs === undefined) return { allowed: true };
     await settle(charges.map(([name, key]) => limiter(name).reward(key, 1)));
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    return {
+      allowed: false,
+      retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+      refusedBy,
+    };
   }
 
   /**
@@ -157,27 +192,51 @@ export function createThrottle(store: LimiterStore) {
   return {
     store,
 
-    /** Takes a point for this attempt before Directus is called. */
-    beginSignIn(email: string, address: string): Promise<ThrottleVerdict> {
+    /**
+     * Takes a point for this attempt before Directus is called. `deviceId` is set when the attempt
+     * carries a valid known-device cookie for this email (known-device.ts).
+     */
+    beginSignIn(email: string, address: string, deviceId?: string): Promise<ThrottleVerdict> {
+      if (deviceId) return consumeAll(knownDeviceCharges(email, deviceId));
       const [byAddress, ...byAccount] = signInCharges(email, address);
       return consumeAddressThenAccount(byAddress!, byAccount);
     },
 
-    /** The owner got in (Directus reset its counter): the account and this pair start fresh. */
-    async signInSucceeded(email: string, address: string): Promise<void> {
+    /**
+     * The owner got in, so Directus reset its counter. From an unknown browser: the account and this
+     * pair start fresh. From a known one: only the known-device budgets do; the ceiling stays, so
+     * whoever filled it is still held back while the owner is in.
+     */
+    async signInSucceeded(email: string, address: string, deviceId?: string): Promise<void> {
       const account = accountKey(email);
+      const knownDevices = [
+        limiter("signInKnownDevices").delete(account),
+        ...(deviceId ? [limiter("signInDevice").delete(`${account}:${deviceId}`)] : []),
+      ];
+      if (deviceId) {
+        await settle(knownDevices);
+        return;
+      }
       await settle([
+        ...knownDevices,
         limiter("signInAccount").delete(account),
         limiter("signInAccountAddress").delete(`${account}:${address}`),
         limiter("signInAddress").reward(address, 1),
+        limiter("lockoutMail").delete(account),
       ]);
     },
 
     /** Directus never judged the attempt (it was unreachable): nobody should pay for it. */
-    async signInNotJudged(email: string, address: string): Promise<void> {
-      await settle(
-        signInCharges(email, address).map(([name, key]) => limiter(name).reward(key, 1)),
-      );
+    async signInNotJudged(email: string, address: string, deviceId?: string): Promise<void> {
+      const charges = deviceId
+        ? knownDeviceCharges(email, deviceId)
+        : signInCharges(email, address);
+      await settle(charges.map(([name, key]) => limiter(name).reward(key, 1)));
+    },
+
+    /** True once per account and lockout: the caller may mail the owner now. */
+    async claimLockoutMail(email: string): Promise<boolean> {
+      return (await consumeAll([["lockoutMail", accountKey(email)]])).allowed;
     },
 
     register: (email: string, address: string) =>
@@ -210,16 +269,24 @@ export function throttle(): Throttle {
   return current;
 }
 
-export function beginSignIn(email: string, address: string): Promise<ThrottleVerdict> {
-  return throttle().beginSignIn(email, address);
+export function beginSignIn(
+  email: string,
+  address: string,
+  deviceId?: string,
+): Promise<ThrottleVerdict> {
+  return throttle().beginSignIn(email, address, deviceId);
 }
 
-export function signInSucceeded(email: string, address: string): Promise<void> {
-  return throttle().signInSucceeded(email, address);
+export function signInSucceeded(email: string, address: string, deviceId?: string): Promise<void> {
+  return throttle().signInSucceeded(email, address, deviceId);
 }
 
-export function signInNotJudged(email: string, address: string): Promise<void> {
-  return throttle().signInNotJudged(email, address);
+export function signInNotJudged(email: string, address: string, deviceId?: string): Promise<void> {
+  return throttle().signInNotJudged(email, address, deviceId);
+}
+
+export function claimLockoutMail(email: string): Promise<boolean> {
+  return throttle().claimLockoutMail(email);
 }
 
 export function throttleRegister(email: string, address: string): Promise<ThrottleVerdict> {

@@ -2,6 +2,9 @@ import "server-only";
 import { z } from "zod";
 import { secureApiHeaders } from "@/lib/security/runtime";
 import type { FormResult } from "@/lib/validations/auth";
+import { waitInWords } from "@/lib/wait-in-words";
+
+export { waitInWords };
 
 /** Every auth answer is personal and short-lived: no cache may keep it (secureApiHeaders: no-store). */
 export function jsonResult(body: FormResult, status: number, headers?: HeadersInit): Response {
@@ -40,16 +43,6 @@ export function invalidFields(error: z.core.$ZodError): Response {
     );
   }
   return jsonResult({ ok: false, message: "Check the highlighted fields.", fieldErrors }, 422);
-}
-
-/** How long to wait, in words a person reads: minutes up to 90, hours up to 36, then days. */
-export function waitInWords(seconds: number): string {
-  const minutes = Math.max(1, Math.ceil(seconds / 60));
-  if (minutes === 1) return "a minute";
-  if (minutes <= 90) return `${minutes} minutes`;
-  const hours = Math.ceil(minutes / 60);
-  if (hours <= 36) return `${hours} hours`;
-  return `${Math.ceil(hours / 24)} days`;
 }
 
 export function tooManyRequests(retryAfterSeconds: number): Response {

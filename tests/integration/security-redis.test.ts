@@ -97,7 +97,11 @@ describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
       expect(await a.beginSignIn(email, "198.51.100.1")).toEqual({ allowed: true });
     }
     const refused = await b.beginSignIn(email, "198.51.100.1");
-    expect(refused).toEqual({ allowed: false, retryAfterSeconds: expect.any(Number) });
+    expect(refused).toEqual({
+      allowed: false,
+      retryAfterSeconds: expect.any(Number),
+      refusedBy: ["signInAccountAddress"],
+    });
     expect(refused.allowed ? 0 : refused.retryAfterSeconds).toBeGreaterThan(6 * 24 * 3600);
 
     // The owner, elsewhere, on the other instance: allowed, and their success clears the account.

@@ -216,15 +216,15 @@ export async function signInThroughNextAuth(
   email: string,
   password: string,
   address = "203.0.113.9",
+  /** Cookies the browser already holds (`name=value`), such as a known-device cookie. */
+  held: string[] = [],
 ) {
   const csrf = await callNextAuth(
     "GET",
     new Request(`${backend.appUrl}/api/auth/csrf`, { headers: { "x-forwarded-for": address } }),
   );
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookie = setCookies(csrf)
-    .map((c) => `${c.name}=${c.value}`)
-    .join("; ");
+  const cookie = [...setCookies(csrf).map((c) => `${c.name}=${c.value}`), ...held].join("; ");
   const response = await callNextAuth(
     "POST",
     new Request(`${backend.appUrl}/api/auth/callback/credentials`, {
@@ -245,7 +245,13 @@ export async function signInThroughNextAuth(
     }),
   );
   const text = await response.text();
-  return { status: response.status, text, json: parse(text), cookies: setCookies(response) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: parse(text),
+    cookies: setCookies(response),
+  };
 }
 
 /**

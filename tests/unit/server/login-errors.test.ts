@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { GENERIC_SIGN_IN_FAILURE, loginErrorMessage } from "@/lib/auth/login-errors";
+import {
+  GENERIC_SIGN_IN_FAILURE,
+  loginErrorMessage,
+  retryAfterOf,
+  tooManyRequestsCode,
+} from "@/lib/auth/login-errors";
 
 describe("loginErrorMessage", () => {
   it("says nothing without a code", () => {
@@ -21,6 +26,39 @@ describe("loginErrorMessage", () => {
     ["SessionExpired", /session has ended.*sign in again/i],
   ])("explains %s", (code, text) => {
     expect(loginErrorMessage(code)).toMatch(text);
+  });
+
+  it.each([
+    ["TooManyRequests.600", "10 minutes"],
+    ["TooManyRequests.604800", "7 days"],
+    ["TooManyRequests.30", "a minute"],
+  ])("says the wait carried by %s in words", (code, words) => {
+    expect(retryAfterOf(code)).toBe(Number(code.split(".")[1]));
+    expect(loginErrorMessage(code)).toBe(
+      `Too many sign-in attempts. Try again in ${words}, or reset your password to sign in right away.`,
+    );
+  });
+
+  it("builds the code from the throttle's wait", () => {
+    expect(tooManyRequestsCode(604800)).toBe("TooManyRequests.604800");
+    expect(tooManyRequestsCode(0.2)).toBe("TooManyRequests.1");
+  });
+
+  it("shows no wait it cannot read", () => {
+    for (const code of [
+      "TooManyRequests.0",
+      "TooManyRequests.-5",
+      "TooManyRequests.1e9",
+      "TooManyRequests.99999999999",
+      "TooManyRequests.604801",
+      "TooManyRequests.60.1",
+      "TooManyRequests.60x",
+    ]) {
+      expect(retryAfterOf(code)).toBeUndefined();
+      expect(loginErrorMessage(code)).toBe(
+        "Something went wrong while signing you in. Please try again.",
+      );
+    }
   });
 
   it("never shows an unknown code or an inherited property name", () => {

@@ -75,6 +75,12 @@ describe("POST /api/auth/forgot-password", () => {
     const throttled = await call({ email: "a@example.com" });
     expect(throttled.status).toBe(429);
     expect(Number(throttled.retryAfter)).toBeGreaterThan(0);
+    expect(throttled.json).toEqual({
+      ok: false,
+      message: expect.stringMatching(
+        /^Too many attempts\. Please wait \d+ minutes and try again\.$/,
+      ),
+    });
     expect(bodies).toHaveLength(3);
   });
 
@@ -107,6 +113,23 @@ describe("POST /api/auth/reset-password", () => {
     expect(result.status).toBe(200);
     expect(result.json.ok).toBe(true);
     expect(bodies).toEqual([valid]);
+  });
+
+  it("429 with Retry-After and the wait in words after ten attempts from one address", async () => {
+    server.use(
+      http.post(`${DIRECTUS}/auth/password/reset`, () => directusError(403, "INVALID_TOKEN")),
+    );
+    for (let i = 0; i < POLICIES.resetAddress.points; i++)
+      expect((await call(valid)).status).toBe(400);
+    const throttled = await call(valid);
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.retryAfter)).toBeGreaterThan(0);
+    expect(throttled.json).toEqual({
+      ok: false,
+      message: expect.stringMatching(
+        /^Too many attempts\. Please wait \d+ minutes and try again\.$/,
+      ),
+    });
   });
 
   it.each([

@@ -1,5 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
-import { POLICIES, createThrottle, resetThrottleForTests, throttle } from "@/lib/auth/throttle";
+import {
+  DIRECTUS_LOGIN_ATTEMPTS,
+  POLICIES,
+  createThrottle,
+  resetThrottleForTests,
+  throttle,
+} from "@/lib/auth/throttle";
 import { resetEnvCacheForTests } from "@/lib/env";
 import { tooManyRequests, waitInWords } from "@/lib/http/responses";
 import { memoryStore } from "@/lib/security/limits";
@@ -27,7 +33,7 @@ describe("throttle", () => {
     for (let i = 0; i < 50; i++) {
       expect((await limits.beginSignIn("a@example.com", "198.51.100.1")).allowed).toBe(false);
     }
-    // Had the 50 refusals counted, the account (20) would be full; it has exactly 10 left.
+    // Had the 50 refusals counted, the account would be full; it has exactly its other half left.
     for (let i = 0; i < POLICIES.signInAccount.points - POLICIES.signInAccountAddress.points; i++) {
       expect((await limits.beginSignIn("a@example.com", `203.0.113.${i}`)).allowed).toBe(true);
     }
@@ -41,8 +47,98 @@ describe("throttle", () => {
       expect((await limits.register(spellings[i]!, `198.51.100.${i}`)).allowed).toBe(true);
     }
     const refused = await limits.register("ada@example.com", "198.51.100.9");
-    expect(refused).toEqual({ allowed: false, retryAfterSeconds: expect.any(Number) });
+    expect(refused).toEqual({
+      allowed: false,
+      retryAfterSeconds: expect.any(Number),
+      refusedBy: ["registerAccount"],
+    });
     expect(refused.allowed ? 0 : refused.retryAfterSeconds).toBeLessThanOrEqual(3600);
+  });
+
+  it("keeps the ceiling plus the known-device budget below Directus's suspension, and a device below its account", () => {
+    expect(POLICIES.signInAccount.points + POLICIES.signInKnownDevices.points).toBeLessThan(
+      DIRECTUS_LOGIN_ATTEMPTS,
+    );
+    expect(POLICIES.signInDevice.points).toBeLessThan(POLICIES.signInKnownDevices.points);
+    expect(POLICIES.signInAccountAddress.points * 2).toBe(POLICIES.signInAccount.points);
+    // The login page shows waits up to 7 days (login-errors.ts): no sign-in budget lasts longer.
+    for (const policy of Object.values(POLICIES)) {
+      expect(policy.duration).toBeLessThanOrEqual(7 * 24 * 3600);
+    }
+  });
+
+  it("names the budget that refused: the ceiling when many addresses filled it", async () => {
+    const limits = createThrottle(memoryStore());
+    for (let i = 0; i < POLICIES.signInAccount.points; i++) {
+      expect((await limits.beginSignIn("a@example.com", `203.0.113.${i}`)).allowed).toBe(true);
+    }
+    expect(await limits.beginSignIn("a@example.com", "192.0.2.1")).toEqual({
+      allowed: false,
+      retryAfterSeconds: expect.any(Number),
+      refusedBy: ["signInAccount"],
+    });
+    const byAddress = createThrottle(memoryStore());
+    for (let i = 0; i < POLICIES.signInAccountAddress.points; i++) {
+      await byAddress.beginSignIn("a@example.com", "198.51.100.1");
+    }
+    const refused = await byAddress.beginSignIn("a@example.com", "198.51.100.1");
+    expect(refused.allowed ? [] : refused.refusedBy).toEqual(["signInAccountAddress"]);
+  });
+
+  it("a known device pays its own budgets, not the ceiling an attacker filled", async () => {
+    const limits = createThrottle(memoryStore());
+    for (let i = 0; i < POLICIES.signInAccount.points; i++) {
+      await limits.beginSignIn("a@example.com", `203.0.113.${i}`);
+    }
+    expect((await limits.beginSignIn("a@example.com", "192.0.2.1")).allowed).toBe(false);
+    for (let i = 0; i < POLICIES.signInDevice.points; i++) {
+      expect((await limits.beginSignIn("a@example.com", "203.0.113.1", "device-1")).allowed).toBe(
+        true,
+      );
+    }
+    // This device's own budget is used up: a stolen cookie stops here…
+    expect(await limits.beginSignIn("a@example.com", "192.0.2.1", "device-1")).toEqual({
+      allowed: false,
+      retryAfterSeconds: expect.any(Number),
+      refusedBy: ["signInDevice"],
+    });
+    // …while the account's other known devices share what is left of theirs.
+    const left = POLICIES.signInKnownDevices.points - POLICIES.signInDevice.points;
+    for (let i = 0; i < left; i++) {
+      expect(
+        (await limits.beginSignIn("a@example.com", "192.0.2.1", `device-${i + 2}`)).allowed,
+      ).toBe(true);
+    }
+    const last = await limits.beginSignIn("a@example.com", "192.0.2.1", "device-9");
+    expect(last.allowed ? [] : last.refusedBy).toEqual(["signInKnownDevices"]);
+  });
+
+  it("a known device's success clears its budgets but not the ceiling; an unknown browser's success clears both", async () => {
+    const limits = createThrottle(memoryStore());
+    for (let i = 0; i < POLICIES.signInAccount.points; i++) {
+      await limits.beginSignIn("a@example.com", `203.0.113.${i}`);
+    }
+    for (let i = 0; i < POLICIES.signInDevice.points; i++) {
+      await limits.beginSignIn("a@example.com", "192.0.2.1", "device-1");
+    }
+    await limits.signInSucceeded("a@example.com", "192.0.2.1", "device-1");
+    expect((await limits.beginSignIn("a@example.com", "192.0.2.1", "device-1")).allowed).toBe(true);
+    expect((await limits.beginSignIn("a@example.com", "192.0.2.2")).allowed).toBe(false);
+
+    // A completed reset signs in from the reset's address as an unknown browser (unlock-after-reset.ts).
+    await limits.signInSucceeded("a@example.com", "192.0.2.2");
+    expect((await limits.beginSignIn("a@example.com", "192.0.2.2")).allowed).toBe(true);
+  });
+
+  it("allows one lockout mail per account until a success from an unknown browser ends the lockout", async () => {
+    const limits = createThrottle(memoryStore());
+    expect(await limits.claimLockoutMail("a@example.com")).toBe(true);
+    expect(await limits.claimLockoutMail("A@example.com ")).toBe(false);
+    expect(await limits.claimLockoutMail("b@example.com")).toBe(true);
+    await limits.signInSucceeded("a@example.com", "192.0.2.1", "device-1");
+    expect(await limits.claimLockoutMail("a@example.com")).toBe(false);
+    await limits.signInSucceeded("a@example.com", "192.0.2.1");
+    expect(await limits.claimLockoutMail("a@example.com")).toBe(true);
   });
 
   it.each([

@@ -1,0 +1,25 @@
+import "server-only";
+import { AsyncLocalStorage } from "node:async_hooks";
+
+/**
+ * What authorize() wants added to next-auth's answer. authorize only returns a user or throws a code,
+ * and next-auth builds the response itself, so the route wrapper (lib/http/next-auth-throttle.ts)
+ * opens this per-request record around next-auth and reads it afterwards. Outside that wrapper
+ * (authorize called on its own, as some tests do) nothing is recorded.
+ */
+export type SignInAnswer = {
+  /** A known-device cookie value to set if the sign-in succeeds (known-device.ts). */
+  knownDevice?: string;
+};
+
+const current = new AsyncLocalStorage<SignInAnswer>();
+
+export function withSignInAnswer<T>(work: (answer: SignInAnswer) => Promise<T>): Promise<T> {
+  const answer: SignInAnswer = {};
+  return current.run(answer, () => work(answer));
+}
+
+export function rememberKnownDevice(value: string): void {
+  const answer = current.getStore();
+  if (answer) answer.knownDevice = value;
+}
