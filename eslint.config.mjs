@@ -24,6 +24,8 @@ const config = [
       ".test-data/**",
       "next-env.d.ts",
       "test-results/**",
+      "playwright-report/**",
+      "bench/results/**",
     ],
   },
 ];
