@@ -15,8 +15,12 @@ import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
  * an account exists, so its answer and its time tell nothing about accounts.
  */
 
-/** zxcvbn's score 3: at least 10^8 guesses, "safely unguessable" online and slow against a hash dump. */
-const MIN_SCORE = 3;
+/**
+ * zxcvbn's top score, 4: at least 10^10 guesses, "strong protection from an offline slow-hash attack".
+ * Score 3 (10^8) lets any three guessable pieces through ("Summer2024!!", the customer's own names
+ * and birth year); three or four ordinary words still pass 4 easily ("correct horse battery").
+ */
+const MIN_SCORE = 4;
 
 /**
  * Only the first 64 characters are scored: past that a password is strong unless those 64 are not,
@@ -102,7 +106,10 @@ export async function checkPasswordStrength(
   const zxcvbn = await loadFactory();
   const result = zxcvbn.check(password, personalWords(personal));
   if (result.score >= MIN_SCORE) return { ok: true };
-  const reason = (result.feedback.warning && REASONS[result.feedback.warning]) ?? "";
+  // zxcvbn names personal words only when they are the whole password; say it whenever they helped.
+  const personalMatch = result.sequence.some((m) => m.dictionaryName === "userInputs");
+  const warning = personalMatch ? "userInputs" : result.feedback.warning;
+  const reason = (warning && REASONS[warning]) ?? "";
   return {
     ok: false,
     message: `This password is too easy to guess. ${reason ? `${reason} ` : ""}${ADVICE}`,

@@ -59,7 +59,8 @@ function nameSchema(label: string) {
     z.maxLength(NAME_MAX_LENGTH, `Your ${label} can be at most ${NAME_MAX_LENGTH} characters.`),
     z.refine((s) => !CONTROL_CHARS.test(s), `Your ${label} contains characters we can't accept.`),
     z.refine(
-      (s) => !WEB_ADDRESS.test(s),
+      // An email address has a domain too: it gets the email message alone.
+      (s) => EMAIL_SIGN.test(s) || !WEB_ADDRESS.test(s),
       `Your ${label} can't contain a web address. If it has a dot, put a space after it.`,
     ),
     z.refine((s) => !EMAIL_SIGN.test(s), `Your ${label} can't contain an email address or @.`),
