@@ -35,18 +35,14 @@ export const PASSWORD_MAX_LENGTH = 256;
 
 /**
  * The app's password length rule as a Directus auth_password_policy. Directus tests it with
- * `new RegExp(policy.slice(1, -1))` (a "/…/" string, no flags: users.js checkPasswordPolicy), so `.`
- * would count UTF-16 units and skip line breaks, while the app counts Unicode code points of any kind.
- * One "character" here is a surrogate pair, or a lone surrogate, or any other unit: exactly
- * `[...password].length`, with no way for backtracking to split a pair into two.
+ * `new RegExp(policy.slice(1, -1))` (a "/…/" string, no flags: users.js checkPasswordPolicy) and stores
+ * at most 100 characters. Without the `u` flag `.` counts UTF-16 units and skips line breaks, while the
+ * app counts Unicode code points of any kind, so one "character" here is a surrogate pair or else any
+ * single unit, taken inside a lookahead: lookaheads do not backtrack, so a pair is never split in two
+ * to make up the count. That is exactly `[...password].length`.
  */
 export function passwordPolicy(minLength, maxLength = PASSWORD_MAX_LENGTH) {
-  const codePoint = [
-    "[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]",
-    "[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])",
-    "(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]",
-    "[^\\uD800-\\uDFFF]",
-  ].join("|");
+  const codePoint = "(?=([\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\s\\S]))\\1";
   return `/^(?:${codePoint}){${minLength},${maxLength}}$/`;
 }
 
