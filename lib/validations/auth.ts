@@ -9,7 +9,8 @@ import * as z from "zod/mini";
  * built from it; pages pass the server's value down to the form.
  */
 export const PASSWORD_MAX_LENGTH = 256;
-export const NAME_MAX_LENGTH = 100;
+/** Directus's first_name and last_name columns are varchar(50): Postgres refuses longer ones. */
+export const NAME_MAX_LENGTH = 50;
 export const EMAIL_MAX_LENGTH = 254;
 
 // C0/C1 control characters and the Unicode line/paragraph separators; never valid in a name.

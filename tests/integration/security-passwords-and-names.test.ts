@@ -27,6 +27,8 @@ const lanes: Lane[] = pg.run ? ["sqlite", "postgres"] : ["sqlite"];
 
 const PHISHING_NAME =
   "urgent: your account is locked, call +1 555 0100 or visit https://evil.example/unlock";
+/** The same lure, short enough for Directus's 50-character name column. */
+const SHORT_LURE = "Locked! Call +1 555 0100 or evil.example/unlock";
 
 describe.each(lanes)("passwords and names on %s", (lane) => {
   let backend: Backend;
@@ -119,14 +121,28 @@ describe.each(lanes)("passwords and names on %s", (lane) => {
   });
 
   it("16: a registration with a phishing first name is refused, and nothing reaches Directus", async () => {
-    const c = { ...newCustomer(`policy-${lane}-phish`), first_name: PHISHING_NAME };
-    logs.secret(c.password);
-    const res = await callRoute(backend, "register", c);
-    expect(res.status).toBe(422);
-    expect(Object.keys(res.json.fieldErrors ?? {})).toEqual(["first_name"]);
-    expect(res.text).not.toMatch(/evil\.example|555/);
+    for (const first_name of [PHISHING_NAME, SHORT_LURE]) {
+      const c = { ...newCustomer(`policy-${lane}-phish`), first_name };
+      logs.secret(c.password);
+      const res = await callRoute(backend, "register", c);
+      expect(res.status).toBe(422);
+      expect(Object.keys(res.json.fieldErrors ?? {})).toEqual(["first_name"]);
+      expect((res.json.fieldErrors as Record<string, string[]>).first_name).toContain(
+        "Your first name can't contain a web address. If it has a dot, put a space after it.",
+      );
+      expect(res.text).not.toMatch(/evil\.example|555/);
+      expect(await directusUsers(backend, c.email)).toEqual([]);
+    }
     expect(proxy.seen).toEqual([]);
-    expect(await directusUsers(backend, c.email)).toEqual([]);
+  });
+
+  it("names of up to 50 characters, Directus's column size, are stored on both databases", async () => {
+    const c = { ...newCustomer(`policy-${lane}-long`), first_name: "A".repeat(50) };
+    c.last_name = "Ł".repeat(50);
+    logs.secret(c.password);
+    logs.secret((await registerAndVerify(backend, c)).verificationToken);
+    const [user] = await directusUsers(backend, c.email);
+    expect([user?.first_name, user?.last_name]).toEqual([c.first_name, c.last_name]);
   });
 
   it("16: the confirmation mail prints no name, so a console sign-up cannot put its text in our mail", async () => {
@@ -135,16 +151,20 @@ describe.each(lanes)("passwords and names on %s", (lane) => {
     const direct = await directusRegister({
       email,
       password: "a console passphrase that is long",
-      first_name: PHISHING_NAME,
-      last_name: "call 555 0100",
+      first_name: SHORT_LURE,
+      last_name: "urgent",
     });
     expect(direct.status).toBe(204);
     // Directus stored the name as given: only the mail leaves it out.
-    expect((await directusUsers(backend, email))[0]?.first_name).toBe(PHISHING_NAME);
+    expect((await directusUsers(backend, email))[0]?.first_name).toBe(SHORT_LURE);
 
     const mail = await waitForMail(backend.mailUrl, { to: email, subject: /verify/i, since });
-    const printed = `${mail.subject}\n${mail.html ?? ""}\n${mail.text ?? ""}`;
+    // Without the link's token, whose random characters could spell anything.
+    const printed = `${mail.subject}\n${mail.html ?? ""}\n${mail.text ?? ""}`.replace(
+      /token=[^"'&\s<]+/g,
+      "token=…",
+    );
     expect(printed).toContain("Confirm your email address");
-    expect(printed).not.toMatch(/urgent|locked|evil\.example|555/);
+    expect(printed).not.toMatch(/urgent|locked|evil\.example|555/i);
   });
 });

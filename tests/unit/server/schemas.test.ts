@@ -57,9 +57,20 @@ describe("registerSchema keeps lures out of names (they are printed back to peop
       "urgent: your account is locked, call +1 555 0100 or visit https://evil.example/unlock",
     );
     expect(errors).toEqual([
+      "Your first name can be at most 50 characters.",
       "Your first name can't contain a web address. If it has a dot, put a space after it.",
       "Your first name can't contain a phone number or a number of 5 digits or more.",
     ]);
+    // Cut to a length that fits, it is still refused for what it carries.
+    expect(nameErrors("Locked! Call +1 555 0100 or evil.example/unlock")).toEqual([
+      "Your first name can't contain a web address. If it has a dot, put a space after it.",
+      "Your first name can't contain a phone number or a number of 5 digits or more.",
+    ]);
+  });
+
+  it("allows 50 characters, what Directus's name columns hold on Postgres, and no more", () => {
+    expect(nameErrors("A".repeat(50))).toEqual([]);
+    expect(nameErrors("A".repeat(51))).toEqual(["Your first name can be at most 50 characters."]);
   });
 
   it.each([
