@@ -52,14 +52,17 @@ export function publicNote(appUrl) {
   return `This console is for staff only. Customers create their account and sign in at [${login}](${login}).`;
 }
 
-/** PASSWORD_MIN_LENGTH as the app reads it: unset means the default; anything else must be valid. */
-export function readPasswordMinLength(value) {
-  if (value === undefined || value === "") return DEFAULT_PASSWORD_MIN_LENGTH;
-  const n = Number(value);
+function checkPasswordMinLength(n) {
   const [min, max] = PASSWORD_MIN_LENGTH_BOUNDS;
   if (!Number.isInteger(n) || n < min || n > max)
     throw new Error(`PASSWORD_MIN_LENGTH must be a whole number from ${min} to ${max}`);
   return n;
+}
+
+/** PASSWORD_MIN_LENGTH as the app reads it: unset means the default; anything else must be valid. */
+export function readPasswordMinLength(value) {
+  if (value === undefined || value === "") return DEFAULT_PASSWORD_MIN_LENGTH;
+  return checkPasswordMinLength(Number(value));
 }
 
 class Api {
@@ -241,7 +244,7 @@ export async function provision({
   projectName = DEFAULT_PROJECT_NAME,
 }) {
   if (!/^https?:$/.test(new URL(appUrl).protocol)) throw new Error("appUrl must be http(s)");
-  readPasswordMinLength(String(passwordMinLength));
+  checkPasswordMinLength(passwordMinLength);
   const login = await new Api(url).post("/auth/login", {
     email: adminEmail,
     password: adminPassword,
@@ -289,8 +292,8 @@ if (isMain(import.meta.url)) {
     url: need("DIRECTUS_URL"),
     adminEmail: need("DIRECTUS_ADMIN_EMAIL"),
     adminPassword: need("DIRECTUS_ADMIN_PASSWORD"),
-    // The app's public URL, as the app itself is configured (NEXTAUTH_URL) or as compose names it.
-    appUrl: process.env.APP_URL || need("NEXTAUTH_URL"),
+    // The app's public URL, as compose names it or as the app itself is configured.
+    appUrl: process.env.APP_URL || process.env.NEXTAUTH_URL || need("APP_URL (or NEXTAUTH_URL)"),
     passwordMinLength,
     projectName: process.env.PROJECT_NAME || undefined,
   }).then(
