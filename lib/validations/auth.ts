@@ -17,9 +17,10 @@ export const EMAIL_MAX_LENGTH = 254;
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /*
- * Names are printed back to people (greetings, the admin console), and a registration form is a way
- * to put text in front of anyone: whoever registers chooses the name and the address it is mailed
- * to. So a name may not carry what turns text into a lure: a link, an email address, a phone number.
+ * Names are shown back to people (the account page, the admin console, any mail that greets by name),
+ * and a registration form is a way to put text in front of anyone: whoever registers chooses both the
+ * name and the address that gets the mail. So a name may not carry what turns text into a lure: a
+ * link, an email address, a phone number. (The confirmation mail prints no name at all.)
  */
 // A URL scheme ("https://", "hxxp://"), or a dot (also the full-width and ideographic ones mail
 // clients may link) between a letter or digit and two letters: "evil.example/unlock", "www.x",
