@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { readPasswordMinLength } from "../directus/scripts/provision.mjs";
 import { ensureEnvFile } from "./env-file.mjs";
 import {
   formatReport,
@@ -94,6 +95,8 @@ async function main() {
       },
       // The app's idle session lifetime is enforced by Directus (SESSION_COOKIE_TTL): give it the same.
       sessionTtl: env.SESSION_MAX_AGE_SECONDS ? `${env.SESSION_MAX_AGE_SECONDS}s` : undefined,
+      // Directus's password policy repeats the app's minimum, so the console cannot set a shorter one.
+      passwordMinLength: readPasswordMinLength(env.PASSWORD_MIN_LENGTH),
       smtpPort: ports["mail SMTP"],
       onOutput: prefixed("directus"),
     });

@@ -164,6 +164,8 @@ export async function createPostgresDatabase(prefix = "customer_auth_test") {
  * @param {number} o.smtpPort
  * @param {object} [o.db]
  * @param {string} [o.sessionTtl]  the customers' idle session lifetime (directus-env.mjs; default 7d)
+ * @param {number} [o.passwordMinLength]  the app's PASSWORD_MIN_LENGTH, which Directus's password
+ *   policy repeats (provision.mjs; default 12)
  * @param {Record<string,string>} [o.extraEnv]
  * @param {(s: string) => void} [o.onOutput]
  */
@@ -188,6 +190,8 @@ export async function startProvisionedDirectus(o) {
       url: directus.url,
       adminEmail: o.secrets.adminEmail,
       adminPassword: o.secrets.adminPassword,
+      appUrl: o.appUrl,
+      passwordMinLength: o.passwordMinLength,
     });
     return { ...directus, report, env };
   } catch (err) {

@@ -12,6 +12,13 @@
  * There is no service user: the app holds no standing credential that could read other users. Earlier
  * versions created one ("Next.js server" role and policy with read on directus_users, and the user
  * nextjs-server@example.com with a static token); provisioning now removes them where they exist.
+ *
+ * The console's side door: with public registration on, Directus's own login page offers "Sign up",
+ * which skips every rule the app enforces. Provisioning therefore gives Directus the app's password
+ * rule (auth_password_policy: the same minimum, PASSWORD_MIN_LENGTH, and maximum, counted the same
+ * way), so no path can set a shorter password, and points the console at the app: a public note
+ * saying it is for staff and where customers sign in, and project_url. These three settings follow
+ * the environment on every run; change them there, not in the console.
  */
 import { isMain } from "./is-main.mjs";
 
@@ -21,6 +28,42 @@ export const OLD_SERVICE_ROLE = "Next.js server";
 export const OLD_SERVICE_EMAIL = "nextjs-server@example.com";
 /** Shown in emails ("Reset your … password") until an admin names the project in Settings. */
 export const DEFAULT_PROJECT_NAME = "Customer Accounts";
+/** The app's rule (lib/env.ts, lib/validations/auth.ts): its default, bounds and maximum. */
+export const DEFAULT_PASSWORD_MIN_LENGTH = 12;
+const PASSWORD_MIN_LENGTH_BOUNDS = [8, 128];
+export const PASSWORD_MAX_LENGTH = 256;
+
+/**
+ * The app's password length rule as a Directus auth_password_policy. Directus tests it with
+ * `new RegExp(policy.slice(1, -1))` (a "/…/" string, no flags: users.js checkPasswordPolicy) and stores
+ * at most 100 characters. Without the `u` flag `.` counts UTF-16 units and skips line breaks, while the
+ * app counts Unicode code points of any kind, so one "character" here is a surrogate pair or else any
+ * single unit, taken inside a lookahead: lookaheads do not backtrack, so a pair is never split in two
+ * to make up the count. That is exactly `[...password].length`.
+ */
+export function passwordPolicy(minLength, maxLength = PASSWORD_MAX_LENGTH) {
+  const codePoint = "(?=([\\uD800-\\uDBFF][\\uDC00-\\uDFFF]|[\\s\\S]))\\1";
+  return `/^(?:${codePoint}){${minLength},${maxLength}}$/`;
+}
+
+/** The console's login page: who it is for, and where customers go instead (markdown). */
+export function publicNote(appUrl) {
+  const login = new URL("/login", appUrl).toString();
+  return `This console is for staff only. Customers create their account and sign in at [${login}](${login}).`;
+}
+
+function checkPasswordMinLength(n) {
+  const [min, max] = PASSWORD_MIN_LENGTH_BOUNDS;
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`PASSWORD_MIN_LENGTH must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
+/** PASSWORD_MIN_LENGTH as the app reads it: unset means the default; anything else must be valid. */
+export function readPasswordMinLength(value) {
+  if (value === undefined || value === "") return DEFAULT_PASSWORD_MIN_LENGTH;
+  return checkPasswordMinLength(Number(value));
+}
 
 class Api {
   constructor(url, token) {
@@ -164,19 +207,22 @@ async function removeOldServiceAccess(api, report) {
     report.unchanged.push("no service user, role or policy");
 }
 
-async function ensureSettings(api, report, customerRoleId, projectName) {
+async function ensureSettings(api, report, customerRoleId, projectName, appUrl, passwordMinLength) {
   const wanted = {
     public_registration: true,
     public_registration_role: customerRoleId,
     public_registration_verify_email: true,
     project_name: projectName,
+    auth_password_policy: passwordPolicy(passwordMinLength),
+    public_note: publicNote(appUrl),
+    project_url: appUrl.replace(/\/+$/, ""),
   };
   const current = await api.get(`/settings?fields=${Object.keys(wanted).join(",")}`);
   // The project name signs every email. Replace only Directus's placeholder: an admin's choice stays.
   if (current?.project_name && current.project_name !== "Directus") delete wanted.project_name;
   const diff = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => current?.[k] !== v));
   if (Object.keys(diff).length === 0) {
-    report.unchanged.push("public registration settings");
+    report.unchanged.push("registration, password policy and console settings");
     return;
   }
   await api.patch("/settings", diff);
@@ -184,15 +230,21 @@ async function ensureSettings(api, report, customerRoleId, projectName) {
 }
 
 /**
- * @param {{ url: string, adminEmail: string, adminPassword: string, projectName?: string }} o
+ * @param {{ url: string, adminEmail: string, adminPassword: string, appUrl: string,
+ *   passwordMinLength?: number, projectName?: string }} o  appUrl: where customers use the app
+ *   (NEXTAUTH_URL); passwordMinLength: the app's PASSWORD_MIN_LENGTH
  * @returns {Promise<{ changed: string[], unchanged: string[], customerRoleId: string }>}
  */
 export async function provision({
   url,
   adminEmail,
   adminPassword,
+  appUrl,
+  passwordMinLength = DEFAULT_PASSWORD_MIN_LENGTH,
   projectName = DEFAULT_PROJECT_NAME,
 }) {
+  if (!/^https?:$/.test(new URL(appUrl).protocol)) throw new Error("appUrl must be http(s)");
+  checkPasswordMinLength(passwordMinLength);
   const login = await new Api(url).post("/auth/login", {
     email: adminEmail,
     password: adminPassword,
@@ -208,7 +260,7 @@ export async function provision({
     permissions: [],
   });
   await removeOldServiceAccess(api, report);
-  await ensureSettings(api, report, customer.id, projectName);
+  await ensureSettings(api, report, customer.id, projectName, appUrl, passwordMinLength);
 
   return { ...report, customerRoleId: customer.id };
 }
@@ -229,10 +281,20 @@ if (isMain(import.meta.url)) {
     }
     return v;
   };
+  let passwordMinLength;
+  try {
+    passwordMinLength = readPasswordMinLength(process.env.PASSWORD_MIN_LENGTH);
+  } catch (err) {
+    console.error(`provision: ${err.message}`);
+    process.exit(2);
+  }
   provision({
     url: need("DIRECTUS_URL"),
     adminEmail: need("DIRECTUS_ADMIN_EMAIL"),
     adminPassword: need("DIRECTUS_ADMIN_PASSWORD"),
+    // The app's public URL, as compose names it or as the app itself is configured.
+    appUrl: process.env.APP_URL || process.env.NEXTAUTH_URL || need("APP_URL (or NEXTAUTH_URL)"),
+    passwordMinLength,
     projectName: process.env.PROJECT_NAME || undefined,
   }).then(
     (report) => console.log(formatReport(report)),

@@ -1,6 +1,7 @@
 import "server-only";
 import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
 import { endSession, startSession } from "@/lib/directus/sessions";
+import { resetTokenEmail } from "./reset-token";
 import { signInSucceeded } from "./throttle";
 
 /**
@@ -28,19 +29,5 @@ export async function unlockAfterReset(
     console.warn(
       `reset-password: could not lift the sign-in block: ${describeFailure(classifyDirectusError(error))}`,
     );
-  }
-}
-
-/** Directus's reset token is a JWT whose payload names the account: `{ email, scope, hash }`. */
-function resetTokenEmail(token: string): string | undefined {
-  const payload = token.split(".")[1];
-  if (!payload) return undefined;
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
-    if (typeof claims !== "object" || claims === null) return undefined;
-    const { email, scope } = claims as Record<string, unknown>;
-    return scope === "password-reset" && typeof email === "string" ? email : undefined;
-  } catch {
-    return undefined;
   }
 }

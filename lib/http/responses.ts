@@ -72,3 +72,11 @@ export function internalError(): Response {
     500,
   );
 }
+
+/** 422 on the password field of a form that sets one: the password is too easy to guess. */
+export function weakPassword(message: string): Response {
+  return jsonResult(
+    { ok: false, message: "Check the highlighted fields.", fieldErrors: { password: [message] } },
+    422,
+  );
+}

@@ -9,11 +9,28 @@ import * as z from "zod/mini";
  * built from it; pages pass the server's value down to the form.
  */
 export const PASSWORD_MAX_LENGTH = 256;
-export const NAME_MAX_LENGTH = 100;
+/** Directus's first_name and last_name columns are varchar(50): Postgres refuses longer ones. */
+export const NAME_MAX_LENGTH = 50;
 export const EMAIL_MAX_LENGTH = 254;
 
 // C0/C1 control characters and the Unicode line/paragraph separators; never valid in a name.
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/*
+ * Names are shown back to people (the account page, the admin console, any mail that greets by name),
+ * and a registration form is a way to put text in front of anyone: whoever registers chooses both the
+ * name and the address that gets the mail. So a name may not carry what turns text into a lure: a
+ * link, an email address, a phone number. (The confirmation mail prints no name at all.)
+ */
+// A URL scheme ("https://", "hxxp://"), or a dot (also the full-width and ideographic ones mail
+// clients may link) between a letter or digit and two letters: "evil.example/unlock", "www.x",
+// "xn--…". It also catches "Dr.Smith"; the message says to add a space.
+const WEB_ADDRESS = /:\/\/|[\p{L}\p{N}_-][.\uff0e\u3002\uff61](?:\p{L}{2}|xn--)/iu;
+// Any "@": no name needs one, and with one a name can pass for an address ("help@evil.example").
+const EMAIL_SIGN = /[@\uff20]/u;
+// Five digits or more, counting across the spaces, dots, dashes, slashes and brackets that phone
+// numbers are written with ("+1 555 0100"). Any script's digits count, full-width ones too.
+const LONG_NUMBER = /\p{Nd}(?:[\s().\/+-]*\p{Nd}){4}/u;
 
 export const emailSchema = z.pipe(
   z
@@ -43,6 +60,16 @@ function nameSchema(label: string) {
     z.minLength(1, `Enter your ${label}.`),
     z.maxLength(NAME_MAX_LENGTH, `Your ${label} can be at most ${NAME_MAX_LENGTH} characters.`),
     z.refine((s) => !CONTROL_CHARS.test(s), `Your ${label} contains characters we can't accept.`),
+    z.refine(
+      // An email address has a domain too: it gets the email message alone.
+      (s) => EMAIL_SIGN.test(s) || !WEB_ADDRESS.test(s),
+      `Your ${label} can't contain a web address. If it has a dot, put a space after it.`,
+    ),
+    z.refine((s) => !EMAIL_SIGN.test(s), `Your ${label} can't contain an email address or @.`),
+    z.refine(
+      (s) => !LONG_NUMBER.test(s),
+      `Your ${label} can't contain a phone number or a number of 5 digits or more.`,
+    ),
   );
 }
 

@@ -66,6 +66,10 @@ describe.skipIf(!hasCompose)("docker-compose.yml", () => {
     expect(out).toContain("DB_CLIENT: pg");
     expect(out).toContain("https://app.example.com/reset-password");
     expect(out).toContain("https://app.example.com/verify-email");
+    // Provisioning gives Directus the app's password rule and points the console at the app.
+    const provision = /\n {2}provision:\n([\s\S]*?)\n {2}\S/.exec(out)?.[1] ?? "";
+    expect(provision).toMatch(/APP_URL: https:\/\/app\.example\.com\n/);
+    expect(provision).toMatch(/PASSWORD_MIN_LENGTH: ["']?12["']?\n/);
   });
 
   it("refuses to start without a required secret, naming it", () => {

@@ -3,7 +3,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { provision } from "../../directus/scripts/provision.mjs";
+import { passwordPolicy, provision } from "../../directus/scripts/provision.mjs";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";
 import { linkIn, waitForMail } from "../support/mail";
 
@@ -37,19 +37,26 @@ describe.each(lanes)("provisioning on %s", (lane) => {
   });
   afterAll(() => backend?.stop());
 
-  const again = () =>
+  const again = (options: { appUrl?: string; passwordMinLength?: number } = {}) =>
     provision({
       url: backend.directusUrl,
       adminEmail: backend.adminEmail,
       adminPassword: backend.adminPassword,
+      appUrl: backend.appUrl,
+      ...options,
     });
+
+  /** The console's own sign-up (its login page's "Sign up"): Directus's public registration, direct. */
+  const consoleSignUp = (email: string, password: string) =>
+    api(backend, "/users/register", { method: "POST", body: JSON.stringify({ email, password }) });
 
   it("sets up a fresh Directus and reports what it created: no service user", async () => {
     expect(backend.report.changed).toEqual([
       'created role "Customer"',
       'created policy "Customer"',
       'created policy "Customer" on role "Customer"',
-      expect.stringMatching(/^set public_registration, /),
+      // Directus's default already verifies emails.
+      "set public_registration, public_registration_role, project_name, auth_password_policy, public_note, project_url",
     ]);
     expect(backend.report.unchanged).toContain("no service user, role or policy");
     const users = await api<unknown[]>(backend, "/users?fields=email&limit=-1", { token: admin });
@@ -70,6 +77,78 @@ describe.each(lanes)("provisioning on %s", (lane) => {
       public_registration_verify_email: true,
       project_name: "Customer Accounts",
     });
+  });
+
+  it("gives Directus the app's password rule, so the console's sign-up cannot set a shorter password (issue 12)", async () => {
+    const { body } = await api<{ auth_password_policy: string }>(
+      backend,
+      "/settings?fields=auth_password_policy",
+      { token: admin },
+    );
+    expect(body?.data.auth_password_policy).toBe(passwordPolicy(12));
+
+    // Before provisioning set the policy, `x` was accepted here (and could then sign in to the app).
+    for (const password of ["x", "a".repeat(11), "🔒".repeat(11), "x".repeat(257)]) {
+      const res = await consoleSignUp(`console-weak-${lane}@example.com`, password);
+      expect(res.status, `${[...password].length} characters`).toBe(400);
+      expect(JSON.stringify(res.body)).toContain("FAILED_VALIDATION");
+    }
+    // Counted like the app counts: Unicode characters, not UTF-16 units.
+    const emoji = "🔒🔑🗝🛡🔐🧩🎲🎯🪐🌋🦉🐙";
+    expect([...emoji]).toHaveLength(12);
+    expect((await consoleSignUp(`console-emoji-${lane}@example.com`, emoji)).status).toBe(204);
+    // Admins too: no path sets a password shorter than the app's rule.
+    const created = await api(backend, "/users", {
+      method: "POST",
+      token: admin,
+      body: JSON.stringify({ email: `admin-made-${lane}@example.com`, password: "short" }),
+    });
+    expect(created.status).toBe(400);
+  });
+
+  it("tells console visitors it is for staff and where customers sign in, and links the project to the app", async () => {
+    const { body } = await api<Record<string, unknown>>(
+      backend,
+      "/settings?fields=public_note,project_url",
+      { token: admin },
+    );
+    expect(body?.data).toEqual({
+      public_note: `This console is for staff only. Customers create their account and sign in at [${backend.appUrl}/login](${backend.appUrl}/login).`,
+      project_url: backend.appUrl,
+    });
+    // What the console's login page shows to anyone, signed in or not.
+    const info = await api<{ project: { public_note: string } }>(backend, "/server/info");
+    expect(info.body?.data.project.public_note).toMatch(/^This console is for staff only\./);
+  });
+
+  it("follows PASSWORD_MIN_LENGTH and the app's URL when they change, reporting it, then changes nothing", async () => {
+    const moved = { appUrl: "https://shop.example", passwordMinLength: 16 };
+    expect((await again(moved)).changed).toEqual([
+      "set auth_password_policy, public_note, project_url",
+    ]);
+    expect((await again(moved)).changed).toEqual([]);
+    expect((await consoleSignUp(`console-15-${lane}@example.com`, "y".repeat(15))).status).toBe(
+      400,
+    );
+    const { body } = await api<Record<string, string>>(
+      backend,
+      "/settings?fields=auth_password_policy,public_note,project_url",
+      { token: admin },
+    );
+    expect(body?.data).toEqual({
+      auth_password_policy: passwordPolicy(16),
+      public_note: expect.stringContaining(
+        "[https://shop.example/login](https://shop.example/login)",
+      ),
+      project_url: "https://shop.example",
+    });
+    // Back to this backend's own settings for the tests that follow.
+    expect((await again()).changed).toEqual(["set auth_password_policy, public_note, project_url"]);
+  });
+
+  it("refuses to run with a minimum the app itself would refuse", async () => {
+    await expect(again({ passwordMinLength: 4 })).rejects.toThrow(/PASSWORD_MIN_LENGTH/);
+    await expect(again({ appUrl: "javascript:alert(1)" })).rejects.toThrow(/http/);
   });
 
   it("keeps a project name an admin chose", async () => {

@@ -291,8 +291,8 @@ describe.each(lanes)("hostile input on %s", (lane) => {
   it("overlong fields and control characters: 422 for the field, nothing reaches Directus", async () => {
     const c = newCustomer(`input-${lane}-long`);
     const cases: Array<[keyof typeof routes, Record<string, unknown>, string]> = [
-      ["register", { ...c, first_name: "A".repeat(101) }, "first_name"],
-      ["register", { ...c, last_name: "🦄".repeat(101) }, "last_name"],
+      ["register", { ...c, first_name: "A".repeat(51) }, "first_name"],
+      ["register", { ...c, last_name: "🦄".repeat(51) }, "last_name"],
       ["register", { ...c, email: `${"a".repeat(250)}@example.com` }, "email"],
       ["register", { ...c, password: "p".repeat(257) }, "password"],
       ["register", { ...c, password: "🔐".repeat(257) }, "password"],

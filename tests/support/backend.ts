@@ -13,6 +13,7 @@ import {
   startMailCatcher,
   startProvisionedDirectus,
 } from "../../scripts/stack.mjs";
+import { readPasswordMinLength } from "../../directus/scripts/provision.mjs";
 import { startDirectus } from "../../directus/scripts/run-directus.mjs";
 
 export type Lane = "sqlite" | "postgres";
@@ -51,7 +52,9 @@ export async function startBackend(
   {
     appUrl = "http://localhost:3000",
     extraEnv = {},
-  }: { appUrl?: string; extraEnv?: Record<string, string> } = {},
+    // The same variable the app under test reads, so Directus's policy and the app's rule agree.
+    passwordMinLength = readPasswordMinLength(process.env.PASSWORD_MIN_LENGTH),
+  }: { appUrl?: string; extraEnv?: Record<string, string>; passwordMinLength?: number } = {},
 ): Promise<Backend> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `customer-auth-${lane}-`));
   let output = "";
@@ -91,6 +94,7 @@ export async function startBackend(
       smtpPort: mail.smtpPort,
       db,
       extraEnv,
+      passwordMinLength,
       onOutput,
     });
     let running: { stop: () => Promise<void> } = directus;

@@ -71,6 +71,27 @@ describe("AuthForm variant register", () => {
     expect(requests).toBe(0);
   });
 
+  it("refuses a name carrying a link or a phone number in the browser, before any request", async () => {
+    let requests = 0;
+    server.use(
+      http.post("/api/auth/register", () => {
+        requests += 1;
+        return HttpResponse.json({ ok: true }, { status: 201 });
+      }),
+    );
+    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    const user = await fill({ ...customer, first: "Call 555 0100", last: "evil.example/unlock" });
+    await submit(user);
+    expect(screen.getByLabelText("First name")).toHaveAccessibleDescription(
+      "Your first name can't contain a phone number or a number of 5 digits or more.",
+    );
+    expect(screen.getByLabelText("Last name")).toHaveAccessibleDescription(
+      "Your last name can't contain a web address. If it has a dot, put a space after it.",
+    );
+    expect(screen.getByLabelText("First name")).toHaveFocus();
+    expect(requests).toBe(0);
+  });
+
   it("flags every invalid field at once and focuses the first", async () => {
     render(<AuthForm variant="register" passwordMinLength={MIN} />);
     const user = userEvent.setup();

@@ -158,6 +158,41 @@ describe("POST /api/auth/reset-password", () => {
     expect(result.json.fieldErrors).toEqual({ password: [expect.any(String)] });
   });
 
+  it.each(["aaaaaaaaaaaa", "password1234"])(
+    "422 for the guessable %s with a plain reason, without calling Directus",
+    async (password) => {
+      // No Directus handler: a request reaching it would fail the test.
+      const result = await call({ ...valid, password });
+      expect(result.status).toBe(422);
+      expect(result.json).toEqual({
+        ok: false,
+        message: "Check the highlighted fields.",
+        fieldErrors: {
+          password: [expect.stringMatching(/^This password is too easy to guess\. .+\.$/)],
+        },
+      });
+    },
+  );
+
+  it("refuses a new password made of the account's email, which the reset token names", async () => {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const claims = { email: "zorblax.quintavius@example.com", scope: "password-reset" };
+    const token = `${part({ alg: "HS256" })}.${part(claims)}.sig`;
+    const result = await call({ token, password: "QuintaviusZorblax" });
+    expect(result.status).toBe(422);
+    expect(result.json.fieldErrors).toEqual({
+      password: [expect.stringMatching(/contains your name or email address/)],
+    });
+
+    // For another account the same password is not personal, and goes to Directus.
+    server.use(
+      http.post(`${DIRECTUS}/auth/password/reset`, () => new HttpResponse(null, { status: 204 })),
+      http.post(`${DIRECTUS}/auth/login`, () => directusError(401, "INVALID_CREDENTIALS")),
+    );
+    const other = `${part({ alg: "HS256" })}.${part({ ...claims, email: "ada@example.com" })}.sig`;
+    expect((await call({ token: other, password: "QuintaviusZorblax" })).status).toBe(200);
+  });
+
   it("503 when Directus is unreachable", async () => {
     server.use(http.post(`${DIRECTUS}/auth/password/reset`, () => HttpResponse.error()));
     expect((await call(valid)).status).toBe(503);

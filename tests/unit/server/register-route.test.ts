@@ -189,6 +189,67 @@ describe("POST /api/auth/register", () => {
   });
 });
 
+describe("POST /api/auth/register refuses guessable passwords and lures in names (issue 12)", () => {
+  it.each(["aaaaaaaaaaaa", "password1234"])(
+    "422 for %s with a plain reason on the password field, without calling Directus",
+    async (password) => {
+      const bodies = directusRegistration();
+      const result = await call({ ...form, password });
+      expect(result.status).toBe(422);
+      expect(result.json).toEqual({
+        ok: false,
+        message: "Check the highlighted fields.",
+        fieldErrors: {
+          password: [expect.stringMatching(/^This password is too easy to guess\. .+\.$/)],
+        },
+      });
+      expect(bodies).toEqual([]);
+    },
+  );
+
+  it("refuses a password made of the customer's own name", async () => {
+    const bodies = directusRegistration();
+    const result = await call({
+      ...form,
+      first_name: "Zorblax",
+      last_name: "Quintavius",
+      password: "ZorblaxQuintavius1",
+    });
+    expect(result.status).toBe(422);
+    expect(result.json.fieldErrors).toEqual({
+      password: [expect.stringMatching(/contains your name or email address/)],
+    });
+    expect(bodies).toEqual([]);
+  });
+
+  it("answers alike for every email, and a refused password costs no attempt", async () => {
+    const bodies = directusRegistration();
+    const answers = new Set<string>();
+    // More refusals than the account allows registrations in an hour (3).
+    for (let i = 0; i < 5; i++)
+      answers.add((await call({ ...form, password: "password1234" })).text);
+    answers.add(
+      (await call({ ...form, email: "someone.else@example.com", password: "password1234" })).text,
+    );
+    expect(answers.size).toBe(1);
+    expect((await call(form)).status).toBe(201);
+    expect(bodies).toHaveLength(1);
+  });
+
+  it("422 on the name field for the phishing first name, without calling Directus", async () => {
+    const bodies = directusRegistration();
+    const result = await call({
+      ...form,
+      first_name:
+        "urgent: your account is locked, call +1 555 0100 or visit https://evil.example/unlock",
+    });
+    expect(result.status).toBe(422);
+    expect(Object.keys(result.json.fieldErrors as object)).toEqual(["first_name"]);
+    expect(result.text).not.toContain("evil.example");
+    expect(bodies).toEqual([]);
+  });
+});
+
 describe("POST /api/auth/register, unusual but valid input", () => {
   it("201 when a concurrent registration of the same email won the race in Directus", async () => {
     directusRegistration(() =>

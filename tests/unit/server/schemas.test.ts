@@ -45,6 +45,97 @@ describe("registerSchema", () => {
   });
 });
 
+describe("registerSchema keeps lures out of names (they are printed back to people)", () => {
+  const schema = registerSchema(12);
+  const nameErrors = (first_name: string) => {
+    const result = schema.safeParse({ ...valid, first_name });
+    return result.success ? [] : (z.flattenError(result.error).fieldErrors.first_name ?? []);
+  };
+
+  it("refuses the phishing first name from issue 12 in plain words", () => {
+    const errors = nameErrors(
+      "urgent: your account is locked, call +1 555 0100 or visit https://evil.example/unlock",
+    );
+    expect(errors).toEqual([
+      "Your first name can be at most 50 characters.",
+      "Your first name can't contain a web address. If it has a dot, put a space after it.",
+      "Your first name can't contain a phone number or a number of 5 digits or more.",
+    ]);
+    // Cut to a length that fits, it is still refused for what it carries.
+    expect(nameErrors("Locked! Call +1 555 0100 or evil.example/unlock")).toEqual([
+      "Your first name can't contain a web address. If it has a dot, put a space after it.",
+      "Your first name can't contain a phone number or a number of 5 digits or more.",
+    ]);
+  });
+
+  it("allows 50 characters, what Directus's name columns hold on Postgres, and no more", () => {
+    expect(nameErrors("A".repeat(50))).toEqual([]);
+    expect(nameErrors("A".repeat(51))).toEqual(["Your first name can be at most 50 characters."]);
+  });
+
+  it.each([
+    "https://evil.example",
+    "visit http://x",
+    "hxxps://evil",
+    "evil.example/unlock",
+    "www.evil",
+    "go to evil.co",
+    "EVIL.EXAMPLE",
+    "bücher.example",
+    "evil．example",
+    "evil。example",
+    "xn--80ak6aa92e.com",
+  ])("refuses a web address: %s", (name) => {
+    expect(nameErrors(name)).toEqual([
+      "Your first name can't contain a web address. If it has a dot, put a space after it.",
+    ]);
+  });
+
+  it.each(["ada@evil.example", "write to help@evil", "ada＠evil", "@"])(
+    "refuses an email address or @: %s",
+    (name) => {
+      expect(nameErrors(name)).toEqual(["Your first name can't contain an email address or @."]);
+    },
+  );
+
+  it.each(["55501", "call 555 0100", "+1 (555) 010", "12-34-5", "1.2.3.4.5", "０１２３４"])(
+    "refuses 5 digits or more in a run, however they are spaced: %s",
+    (name) => {
+      expect(nameErrors(name)).toEqual([
+        "Your first name can't contain a phone number or a number of 5 digits or more.",
+      ]);
+    },
+  );
+
+  it.each([
+    "Ada",
+    "Zoë 🦄 O'Brien-Łukasiewicz",
+    "J. R. R.",
+    "J.R.R.",
+    "Ph.D",
+    "St. John",
+    "Mary-Jane Jr.",
+    "Louis XIV",
+    "Grace 1906",
+    "李小龍",
+    "محمد",
+    "{{7*7}} ${7*7}",
+    "Robert'); DROP TABLE users;--",
+  ])("accepts real names and odd-but-harmless text: %s", (name) => {
+    expect(nameErrors(name)).toEqual([]);
+    expect(schema.safeParse({ ...valid, last_name: name }).success).toBe(true);
+  });
+
+  it("says which name field is wrong", () => {
+    const result = schema.safeParse({ ...valid, last_name: "see evil.example" });
+    expect(result.success).toBe(false);
+    if (!result.success)
+      expect(z.flattenError(result.error).fieldErrors.last_name).toEqual([
+        "Your last name can't contain a web address. If it has a dot, put a space after it.",
+      ]);
+  });
+});
+
 describe("the other schemas", () => {
   it("loginSchema never judges password strength", () => {
     expect(loginSchema.safeParse({ email: "a@example.com", password: "x" }).success).toBe(true);

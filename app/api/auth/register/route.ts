@@ -1,4 +1,5 @@
 import { clientAddress } from "@/lib/auth/client-address";
+import { checkPasswordStrength } from "@/lib/auth/password-strength";
 import { withNormalisedPassword } from "@/lib/auth/passwords";
 import { registerCustomer } from "@/lib/auth/register";
 import { throttleRegister } from "@/lib/auth/throttle";
@@ -9,6 +10,7 @@ import {
   jsonResult,
   serviceUnavailable,
   tooManyRequests,
+  weakPassword,
 } from "@/lib/http/responses";
 import { readValidatedJson } from "@/lib/http/validated-json";
 import { registerSchema } from "@/lib/validations/auth";
@@ -24,6 +26,11 @@ export async function POST(request: Request): Promise<Response> {
     withNormalisedPassword,
   );
   if (!parsed.ok) return parsed.response;
+  // Like the schema, before the throttle (retrying with a better password costs no attempt) and
+  // before Directus; it looks at the form only, so it answers alike for every email.
+  const { email, first_name, last_name, password } = parsed.data;
+  const strength = await checkPasswordStrength(password, [email, first_name, last_name]);
+  if (!strength.ok) return weakPassword(strength.message);
 
   const verdict = await throttleRegister(parsed.data.email, clientAddress(request.headers));
   if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
