@@ -1,20 +1,31 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { firstParam } from "@/app/(auth)/search-params";
 import type { SearchParams } from "@/app/(auth)/search-params";
 import { AuthCard, FooterLink } from "@/components/auth-card";
 import { AuthForm } from "@/components/auth-form";
+import { textLinkClassName } from "@/components/field-styles";
 import { Notice } from "@/components/notice";
 import { loginErrorMessage } from "@/lib/auth/login-errors";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 function noticeFor(params: SearchParams): ReactNode {
-  const error = loginErrorMessage(firstParam(params.error));
+  const code = firstParam(params.error);
+  const error = loginErrorMessage(code);
   if (error) {
     return (
       <Notice tone="error" role="alert">
-        {error}
+        <p>{error}</p>
+        {/* An unconfirmed account is refused exactly like a wrong password: offer the link on every failure. */}
+        {code === "CredentialsSignin" ? (
+          <p className="mt-1">
+            <Link href="/resend-confirmation" className={textLinkClassName}>
+              Registered but not confirmed yet? Send the link again
+            </Link>
+          </p>
+        ) : null}
       </Notice>
     );
   }
