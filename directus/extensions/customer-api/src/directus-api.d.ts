@@ -6,7 +6,7 @@ declare module "@directus/api/utils/get-milliseconds" {
   export function getMilliseconds(value: unknown, fallback: number): number;
 }
 declare module "@directus/api/utils/is-url-allowed" {
-  export function isUrlAllowed(url: string, allowList: unknown): boolean;
+  export default function isUrlAllowed(url: string, allowList: unknown): boolean;
 }
 declare module "@directus/api/utils/jwt" {
   export function verifyJWT(token: string, secret: string): Record<string, unknown>;

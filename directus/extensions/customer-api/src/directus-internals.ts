@@ -18,7 +18,7 @@ import { createRequire } from "node:module";
 import type { RequestHandler } from "express";
 import { getSecret } from "@directus/api/utils/get-secret";
 import { getMilliseconds } from "@directus/api/utils/get-milliseconds";
-import { isUrlAllowed } from "@directus/api/utils/is-url-allowed";
+import isUrlAllowed from "@directus/api/utils/is-url-allowed";
 import { verifyJWT } from "@directus/api/utils/jwt";
 import registrationRateLimiter from "@directus/api/middleware/rate-limiter-registration";
 
