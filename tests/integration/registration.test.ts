@@ -197,7 +197,9 @@ describe.each(lanes)("registration and confirmation on %s", (lane) => {
     const c = newCustomer(`resend-limit-${lane}`);
     const statuses: Array<string | null> = [];
     for (let i = 0; i < 4; i++) {
-      statuses.push((await resend(backend, c.email, `203.0.113.${70 + i}`)).headers.get("location"));
+      statuses.push(
+        (await resend(backend, c.email, `203.0.113.${70 + i}`)).headers.get("location"),
+      );
     }
     expect(statuses.map((l) => new URL(l ?? "").searchParams.get("status"))).toEqual([
       "sent",
