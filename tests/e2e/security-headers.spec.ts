@@ -103,6 +103,8 @@ test("every page runs under the CSP with nothing blocked, signed out and signed 
   await expect(page.getByText(/invalid or has expired/i)).toBeVisible();
 
   await page.goto("/verify-email?token=x");
+  await page.getByLabel(/^password$/i).fill("whatever was chosen");
+  await page.getByRole("button", { name: /confirm my email/i }).click();
   await expect(page.getByRole("heading", { name: /can't be used/i })).toBeVisible();
 
   const notFound = await page.goto("/no-such-page");
