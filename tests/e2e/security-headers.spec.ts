@@ -56,7 +56,11 @@ async function expectPageHeaders(answer: Answer) {
   }
   expect(policy, label).not.toMatch(/unsafe-inline|unsafe-eval|ws:/);
   expect(headers["referrer-policy"], label).toBe(
-    TOKEN_PAGES.includes(pathname) ? "no-referrer" : "strict-origin-when-cross-origin",
+    pathname === "/verify-email"
+      ? "same-origin"
+      : TOKEN_PAGES.includes(pathname)
+        ? "no-referrer"
+        : "strict-origin-when-cross-origin",
   );
   expectHardening(headers, label);
 }

@@ -16,7 +16,8 @@ import { readLinkToken } from "@/lib/auth/link-token";
 
 export const metadata: Metadata = {
   title: "Confirm your email",
-  referrer: "no-referrer",
+  // Not no-referrer: see TOKEN_PAGE_REFERRER_POLICY in lib/security/headers.js.
+  referrer: "same-origin",
 };
 
 // Reads the link's cookie on every visit: never serve a stored copy of this page.
