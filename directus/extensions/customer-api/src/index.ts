@@ -1,5 +1,6 @@
 /**
- * /customer/…: the routes a signed-in customer uses on their own account, and only on their own.
+ * /customer/…: the routes a signed-in customer uses on their own account, and only on their own,
+ * plus three public registration routes (/register, /confirm, /resend) described in registration.ts.
  *
  * Why this exists: customers have no permissions in Directus (Core refuses per-user read rules on
  * directus_users), and the Next app holds no Directus credential that could read other users. So
