@@ -87,6 +87,11 @@ function users(req: DirectusRequest, ctx: Context) {
   return new ctx.services.UsersService({ schema: req.schema, accountability: null });
 }
 
+/** UsersService's own policy check (auth_password_policy); public in Directus's JS, untyped in @directus/types. */
+function withPasswordPolicy(service: object) {
+  return service as { checkPasswordPolicy: (passwords: string[]) => Promise<void> };
+}
+
 async function waitUntil(start: number, ms: number): Promise<void> {
   const remaining = ms - (performance.now() - start);
   if (remaining > 0) await new Promise((resolve) => setTimeout(resolve, remaining));
@@ -104,6 +109,10 @@ export async function register(req: DirectusRequest, res: Response, ctx: Context
   };
   const service = users(req, ctx);
   const before = await findUserByEmail(ctx.database, input.email);
+  // As for a new user (createOne checks it before anything is mailed): a password the replacement
+  // below would refuse must not first cause a mail.
+  if (before?.status === "unverified")
+    await withPasswordPolicy(service).checkPasswordPolicy([input.password]);
   // Settings, email filter, link allow list, create-or-re-mail-or-nothing, stall: all Directus's.
   // It throws (registration closed, filtered address, link not allowed, password policy for a new
   // user) before touching anyone.
