@@ -1,4 +1,5 @@
 import "server-only";
+import { normalisePassword } from "@/lib/auth/passwords";
 import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
 import { submitConfirmation } from "@/lib/directus/registration";
 
@@ -19,7 +20,10 @@ export type ConfirmEmailOutcome =
 export async function confirmEmail(token: string, password: string): Promise<ConfirmEmailOutcome> {
   if (!token) return { kind: "invalid" };
   try {
-    return { kind: "confirmed", email: await submitConfirmation(token, password) };
+    // Normalised here as on every path that sends a password to Directus (passwords.ts): the hash
+    // was made from the normalised form at registration.
+    const email = await submitConfirmation(token, normalisePassword(password));
+    return { kind: "confirmed", email };
   } catch (error) {
     const failure = classifyDirectusError(error);
     if (failure.outcome === "invalid_credentials") return { kind: "wrong_password" };

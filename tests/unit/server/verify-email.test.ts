@@ -28,6 +28,12 @@ describe("confirmEmail", () => {
     expect(bodies).toEqual([{ token: "token-1", password: "correct horse battery" }]);
   });
 
+  it("sends the password in the one normalised form (NFKC), as registration stored it", async () => {
+    const bodies = directusConfirm(confirmed);
+    await confirmEmail("token-1", "pa\u0073\u0073wo\u0308rd ﬁ");
+    expect(bodies).toEqual([{ token: "token-1", password: "passwörd fi" }]);
+  });
+
   it("tells a wrong password (401) from an unusable link", async () => {
     directusConfirm(() => directusError(401, "INVALID_CREDENTIALS"));
     expect(await confirmEmail("token-1", "wrong")).toEqual({ kind: "wrong_password" });
