@@ -30,7 +30,7 @@ import { loginErrorMessage } from "@/lib/auth/login-errors";
 import type { FormResult } from "@/lib/validations/auth";
 
 export type AuthFormProps =
-  | { variant: "login"; callbackUrl?: string | undefined }
+  | { variant: "login"; callbackUrl?: string | undefined; email?: string | undefined }
   | { variant: "register"; passwordMinLength: number }
   | { variant: "forgot-password" }
   | { variant: "reset-password"; passwordMinLength: number; token: string };
@@ -104,7 +104,11 @@ export function AuthForm(props: AuthFormProps) {
   const uid = useId();
   const idFor = (name: FieldName) => `${uid}-${name}`;
 
-  const [values, setValues] = useState<Values>(() => emptyValues(spec));
+  const [values, setValues] = useState<Values>(() => ({
+    ...emptyValues(spec),
+    // Right after confirming, the sign-in form already knows who is signing in.
+    ...(props.variant === "login" && props.email ? { email: props.email } : {}),
+  }));
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<FormMessage | null>(null);
   const [pending, setPending] = useState(false);

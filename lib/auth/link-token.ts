@@ -52,3 +52,23 @@ export function readLinkToken(cookies: CookieReader, page: LinkTokenPage): strin
   const value = cookies.get(LINK_TOKEN_PAGES[page])?.value;
   return value && value.length <= MAX_TOKEN_LENGTH ? value : undefined;
 }
+
+/**
+ * After a confirmation the sign-in page greets the customer with their email already filled in. It
+ * travels in a cookie for /login only, for a few minutes, rather than in the address (where it would
+ * sit in history and logs); the address alone says `?verified=1`.
+ */
+export const CONFIRMED_EMAIL_COOKIE = "confirmed-email";
+
+export function confirmedEmailCookie() {
+  return {
+    name: CONFIRMED_EMAIL_COOKIE,
+    options: {
+      httpOnly: true,
+      sameSite: "lax" as const,
+      path: "/login",
+      secure: secureCookies(),
+      maxAge: 5 * 60,
+    },
+  };
+}

@@ -155,6 +155,8 @@ export async function registerAndConfirm(page: Page) {
   await confirmWithLink(page, link, customer.password);
   await expect(page).toHaveURL(/\/login\?verified=1$/);
   await expect(page.getByText(/your email is confirmed/i)).toBeVisible();
+  // The sign-in form greets them with their email (from a short-lived cookie, not the address).
+  await expect(page.getByLabel(/email/i)).toHaveValue(customer.email);
   return { customer, confirmationLink: link };
 }
 

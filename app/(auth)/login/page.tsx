@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { firstParam } from "@/app/(auth)/search-params";
@@ -7,7 +8,9 @@ import { AuthCard, FooterLink } from "@/components/auth-card";
 import { AuthForm } from "@/components/auth-form";
 import { textLinkClassName } from "@/components/field-styles";
 import { Notice } from "@/components/notice";
+import { CONFIRMED_EMAIL_COOKIE } from "@/lib/auth/link-token";
 import { loginErrorMessage } from "@/lib/auth/login-errors";
+import { EMAIL_MAX_LENGTH } from "@/lib/validations/auth";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -46,6 +49,11 @@ function noticeFor(params: SearchParams): ReactNode {
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
+  // Set by the confirmation (verify-email/actions.ts); only shown right after it.
+  const confirmedEmail =
+    firstParam(params.verified) === "1"
+      ? (await cookies()).get(CONFIRMED_EMAIL_COOKIE)?.value
+      : undefined;
   return (
     <AuthCard
       title="Sign in"
@@ -61,7 +69,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       }
     >
       {/* The form re-checks this value before using it: it arrives straight from the address bar. */}
-      <AuthForm variant="login" callbackUrl={firstParam(params.callbackUrl)} />
+      <AuthForm
+        variant="login"
+        callbackUrl={firstParam(params.callbackUrl)}
+        email={confirmedEmail?.slice(0, EMAIL_MAX_LENGTH)}
+      />
     </AuthCard>
   );
 }

@@ -3,7 +3,7 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { clientAddress } from "@/lib/auth/client-address";
-import { linkTokenCookie, readLinkToken } from "@/lib/auth/link-token";
+import { confirmedEmailCookie, linkTokenCookie, readLinkToken } from "@/lib/auth/link-token";
 import { normalisePassword } from "@/lib/auth/passwords";
 import { throttleConfirmEmail } from "@/lib/auth/throttle";
 import { confirmEmail } from "@/lib/auth/verify-email";
@@ -42,5 +42,7 @@ export async function confirmEmailAction(formData: FormData): Promise<void> {
   const cookie = linkTokenCookie(PAGE);
   jar.set(cookie.name, "", { ...cookie.options, maxAge: 0 });
   if (outcome.kind === "invalid") redirect(`${PAGE}?status=invalid`);
+  const confirmed = confirmedEmailCookie();
+  if (outcome.email) jar.set(confirmed.name, outcome.email, confirmed.options);
   redirect("/login?verified=1");
 }

@@ -147,6 +147,12 @@ describe("AuthForm variant login", () => {
     expect(mocks.leavePageFor).not.toHaveBeenCalled();
   });
 
+  it("starts with the email filled in right after a confirmation", () => {
+    render(<AuthForm variant="login" email="ada@example.com" />);
+    expect(screen.getByLabelText("Email")).toHaveValue("ada@example.com");
+    expect(screen.getByLabelText("Password")).toHaveValue("");
+  });
+
   it("offers the confirmation link again on a refused sign-in (an unconfirmed account looks the same)", async () => {
     mocks.signIn.mockResolvedValue(refused);
     render(<AuthForm variant="login" />);
