@@ -1,6 +1,7 @@
 import { decode, encode, type JWT } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { checkSession, type LiveSession } from "@/lib/auth/live-session";
+import { isLinkTokenPage, linkTokenCookie, tokenInQuery } from "@/lib/auth/link-token";
 import { sealProfile, VERIFIED_PROFILE_HEADER } from "@/lib/auth/verified-profile";
 import { isDirectusAvailable } from "@/lib/directus/client";
 import {
@@ -95,10 +96,33 @@ function secured(res: NextResponse, headers: Record<string, string>): NextRespon
   return res;
 }
 
+/**
+ * A mailed link's token goes from the address bar into a cookie for that page (link-token.ts), with
+ * a 303 to the bare path. Before anything else: nothing, not even a 503 page, renders with the token
+ * in the address.
+ */
+function moveLinkTokenToCookie(req: NextRequest): NextResponse | null {
+  const { pathname } = req.nextUrl;
+  if (!isLinkTokenPage(pathname) || !req.nextUrl.searchParams.has("token")) return null;
+  if (req.method !== "GET" && req.method !== "HEAD") return null;
+  const res = NextResponse.redirect(new URL(pathname, req.url), 303);
+  const token = tokenInQuery(req.nextUrl);
+  const cookie = linkTokenCookie(pathname);
+  // An empty or oversized token leaves no cookie, and clears an older one: the page says the link is unusable.
+  res.cookies.set(
+    cookie.name,
+    token ?? "",
+    token ? cookie.options : { ...cookie.options, maxAge: 0 },
+  );
+  return res;
+}
+
 export default async function proxy(req: NextRequest): Promise<NextResponse> {
   const { pathname, search } = req.nextUrl;
   const nonce = createNonce();
   const security = securityHeaders({ pathname, nonce, ...securityContext() });
+  const moved = moveLinkTokenToCookie(req);
+  if (moved) return secured(moved, security);
   const state = await sessionState(req, needsCustomer(pathname));
 
   const existing = sessionCookieNames(req.cookies);

@@ -25,11 +25,12 @@ import {
 } from "@/components/form-request";
 import { Notice } from "@/components/notice";
 import { PasswordInput } from "@/components/password-input";
+import { ResendLinkForm } from "@/components/resend-link-form";
 import { loginErrorMessage } from "@/lib/auth/login-errors";
 import type { FormResult } from "@/lib/validations/auth";
 
 export type AuthFormProps =
-  | { variant: "login"; callbackUrl?: string | undefined }
+  | { variant: "login"; callbackUrl?: string | undefined; email?: string | undefined }
   | { variant: "register"; passwordMinLength: number }
   | { variant: "forgot-password" }
   | { variant: "reset-password"; passwordMinLength: number; token: string };
@@ -48,6 +49,11 @@ interface Success {
 }
 
 const SIGN_IN_FALLBACK_MESSAGE = "We couldn't sign you in. Try again.";
+
+const RESEND_LINK_HELP = {
+  href: "/resend-confirmation",
+  label: "Registered but not confirmed yet? Send the link again",
+};
 
 function emptyValues(spec: VariantSpec): Values {
   return Object.fromEntries(spec.fields.map((f) => [f.name, ""]));
@@ -98,7 +104,11 @@ export function AuthForm(props: AuthFormProps) {
   const uid = useId();
   const idFor = (name: FieldName) => `${uid}-${name}`;
 
-  const [values, setValues] = useState<Values>(() => emptyValues(spec));
+  const [values, setValues] = useState<Values>(() => ({
+    ...emptyValues(spec),
+    // Right after confirming, the sign-in form already knows who is signing in.
+    ...(props.variant === "login" && props.email ? { email: props.email } : {}),
+  }));
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<FormMessage | null>(null);
   const [pending, setPending] = useState(false);
@@ -150,9 +160,13 @@ export function AuthForm(props: AuthFormProps) {
     };
   }
 
-  function fail(result: Extract<FormResult, { ok: false }>, status: number) {
+  function fail(
+    result: Extract<FormResult, { ok: false }>,
+    status: number,
+    extraHelp?: FormMessage["help"],
+  ) {
     const { fields, other } = splitErrors(spec, result.fieldErrors ?? {});
-    const help = status === 400 ? spec.spentLinkHelp : undefined;
+    const help = extraHelp ?? (status === 400 ? spec.spentLinkHelp : undefined);
     setValues((v) => clearPasswords(spec, v));
     setFieldErrors(fields);
     setMessage({ text: [result.message, ...other].join(" "), help });
@@ -181,6 +195,9 @@ export function AuthForm(props: AuthFormProps) {
     fail(
       { ok: false, message: loginErrorMessage(res?.error) ?? SIGN_IN_FALLBACK_MESSAGE },
       res?.status ?? 0,
+      // Refusing an unconfirmed account looks exactly like a wrong password, so every failed
+      // sign-in offers the confirmation link again.
+      res?.error === "CredentialsSignin" ? RESEND_LINK_HELP : undefined,
     );
   }
 
@@ -424,12 +441,15 @@ function SuccessPanel({
       {success.panel === "check-inbox" ? (
         <>
           <p className="mt-2 text-sm/6 text-zinc-600">
-            We sent a confirmation link to {email}. Open it to activate your account, then sign in.
+            We sent a confirmation link to {email}. Open it and confirm with the password you just
+            chose to activate your account.
           </p>
           <p className="mt-4 text-xs/5 text-zinc-500">
-            No email after a few minutes? Check your spam folder, or make sure the address is right
-            and register again.
+            No email after a few minutes? Check your spam folder, or make sure the address is right.
           </p>
+          <div className="mt-4">
+            <ResendLinkForm email={success.email} />
+          </div>
         </>
       ) : (
         <>

@@ -66,6 +66,9 @@ export async function buildExtensions({ dir = EXTENSIONS_DIR } = {}) {
       write: false,
       outfile: output,
       logLevel: "silent",
+      // Directus's own modules (see customer-api/src/directus-internals.ts): resolved at run time, so
+      // they are the instances Directus runs, never a bundled copy.
+      external: ["@directus/api", "@directus/api/*"],
       legalComments: "none",
     });
     const code = result.outputFiles[0].contents;

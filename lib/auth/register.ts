@@ -1,12 +1,11 @@
 import "server-only";
-import { registerUser } from "@directus/sdk";
-import { publicClient } from "@/lib/directus/client";
 import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
+import { submitRegistration } from "@/lib/directus/registration";
 import { getEnv } from "@/lib/env";
 import type { RegisterInput } from "@/lib/validations/auth";
 
 export type RegisterOutcome =
-  /** New and existing emails alike: Directus answers 204 for both, so nobody learns who has an account. */
+  /** New, pending and existing emails alike, so nobody learns who has an account. */
   | { kind: "accepted" }
   /** Directus's own password policy (Settings → Security) refused the password. */
   | { kind: "weak_password" }
@@ -15,17 +14,19 @@ export type RegisterOutcome =
   | { kind: "unavailable" }
   | { kind: "failed" };
 
-/** Public registration: Directus gives the account the Customer role and mails a confirmation link. */
+/** Where confirmation links point; also USER_REGISTER_URL_ALLOW_LIST in Directus. */
+export function verificationUrl(): string {
+  return new URL("/verify-email", getEnv().NEXTAUTH_URL).toString();
+}
+
+/**
+ * Public registration through the customer API: Directus gives a new account the Customer role and
+ * mails a confirmation link; for an address still waiting for confirmation, this registration's
+ * password and names replace the earlier ones (whoever confirms must know this password).
+ */
 export async function registerCustomer(input: RegisterInput): Promise<RegisterOutcome> {
-  const verificationUrl = new URL("/verify-email", getEnv().NEXTAUTH_URL).toString();
   try {
-    await publicClient().request(
-      registerUser(input.email, input.password, {
-        first_name: input.first_name,
-        last_name: input.last_name,
-        verification_url: verificationUrl,
-      }),
-    );
+    await submitRegistration({ ...input, verification_url: verificationUrl() });
     return { kind: "accepted" };
   } catch (error) {
     const failure = classifyDirectusError(error);

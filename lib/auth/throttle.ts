@@ -83,6 +83,13 @@ export const POLICIES = {
   forgotAccount: { keyPrefix: "forgot:account", points: 3, duration: 15 * MINUTE },
   forgotAddress: { keyPrefix: "forgot:address", points: 10, duration: 15 * MINUTE },
   resetAddress: { keyPrefix: "reset:address", points: 10, duration: 15 * MINUTE },
+  // Confirming guesses a pending registration's password: budgets like sign-in's, per link (only the
+  // mailbox has it, so nobody else can spend the owner's budget) and per address.
+  confirmLink: { keyPrefix: "confirm:link", points: 10, duration: 15 * MINUTE },
+  confirmAddress: { keyPrefix: "confirm:address", points: 20, duration: 15 * MINUTE },
+  // "Send the link again" mails the address's owner: limit per recipient, like registering.
+  resendAccount: { keyPrefix: "resend:account", points: 3, duration: HOUR },
+  resendAddress: { keyPrefix: "resend:address", points: 10, duration: HOUR },
 } satisfies Record<string, LimitPolicy>;
 
 type PolicyName = keyof typeof POLICIES;
@@ -249,6 +256,12 @@ export function createThrottle(store: LimiterStore) {
       consumeAddressThenAccount(["forgotAddress", address], [["forgotAccount", accountKey(email)]]),
 
     resetPassword: (address: string) => consumeAll([["resetAddress", address]]),
+
+    confirmEmail: (token: string, address: string) =>
+      consumeAddressThenAccount(["confirmAddress", address], [["confirmLink", accountKey(token)]]),
+
+    resendConfirmation: (email: string, address: string) =>
+      consumeAddressThenAccount(["resendAddress", address], [["resendAccount", accountKey(email)]]),
   };
 }
 
@@ -299,6 +312,17 @@ export function throttleForgotPassword(email: string, address: string): Promise<
 
 export function throttleResetPassword(address: string): Promise<ThrottleVerdict> {
   return throttle().resetPassword(address);
+}
+
+export function throttleConfirmEmail(token: string, address: string): Promise<ThrottleVerdict> {
+  return throttle().confirmEmail(token, address);
+}
+
+export function throttleResendConfirmation(
+  email: string,
+  address: string,
+): Promise<ThrottleVerdict> {
+  return throttle().resendConfirmation(email, address);
 }
 
 /** Each test starts with empty buckets (and a store chosen from the env it set). */

@@ -1,54 +1,40 @@
 import "server-only";
-import { registerUserVerify } from "@directus/sdk";
-import { publicClient } from "@/lib/directus/client";
-import { classifyDirectusError, describeFailure, isRefusal } from "@/lib/directus/errors";
+import { normalisePassword } from "@/lib/auth/passwords";
+import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
+import { submitConfirmation } from "@/lib/directus/registration";
 
-export type VerifyEmailOutcome = "verified" | "invalid" | "unavailable";
-
-function redirectTarget(value: unknown): string | undefined {
-  const response =
-    value instanceof Response
-      ? value
-      : typeof value === "object" && value !== null && "response" in value
-        ? value.response
-        : undefined;
-  if (!(response instanceof Response)) return undefined;
-  const isRedirect = response.status >= 300 && response.status < 400;
-  return isRedirect ? (response.headers.get("location") ?? "") : undefined;
-}
-
-function outcomeOfRedirect(location: string): VerifyEmailOutcome {
-  return /\/users\/[^/?#]+/.test(location) ? "verified" : "invalid";
-}
+export type ConfirmEmailOutcome =
+  | { kind: "confirmed"; email: string }
+  /** A valid link for a pending registration, but not that registration's password. */
+  | { kind: "wrong_password" }
+  /** Forged, expired or used link, or an account that is already active (answered alike). */
+  | { kind: "invalid" }
+  | { kind: "unavailable" };
 
 /**
- * Spends a registration verification token. Directus answers with a redirect: to `/admin/users/<id>`
- * once the account is active, to `/admin/login` when the token is not even a string. Following it
- * would load the admin app (or fail where the admin app is not served), so the redirect itself is the
- * answer. A used, expired or forged token gets a 4xx.
+ * Confirms a registration: the link's token proves the mailbox, the password proves this is the
+ * registration being confirmed (an earlier claim by someone else was replaced by the latest one,
+ * and its password no longer matches). Nothing is spent by opening the link: only this call, from
+ * the confirmation form's POST, activates the account.
  */
-export async function verifyEmail(token: string): Promise<VerifyEmailOutcome> {
-  if (!token) return "invalid";
-  const command = registerUserVerify(token);
+export async function confirmEmail(token: string, password: string): Promise<ConfirmEmailOutcome> {
+  if (!token) return { kind: "invalid" };
   try {
-    const answer: unknown = await publicClient().request(() => ({
-      ...command(),
-      onRequest: (init: RequestInit): RequestInit => ({ ...init, redirect: "manual" }),
-    }));
-    // The SDK hands back a redirect without a text body as a Response; with one, it throws (below).
-    const location = redirectTarget(answer);
-    // A future Directus might answer 2xx instead of redirecting: that is a success too.
-    return location === undefined ? "verified" : outcomeOfRedirect(location);
+    // Normalised here as on every path that sends a password to Directus (passwords.ts): the hash
+    // was made from the normalised form at registration.
+    const email = await submitConfirmation(token, normalisePassword(password));
+    return { kind: "confirmed", email };
   } catch (error) {
-    const location = redirectTarget(error);
-    if (location !== undefined) return outcomeOfRedirect(location);
     const failure = classifyDirectusError(error);
+    if (failure.outcome === "invalid_credentials") return { kind: "wrong_password" };
     if (failure.outcome === "unavailable" || failure.outcome === "rate_limited") {
-      console.warn(`verify-email: Directus unavailable: ${describeFailure(failure)}`);
-      return "unavailable";
+      console.warn(`confirm-email: Directus unavailable: ${describeFailure(failure)}`);
+      return { kind: "unavailable" };
     }
-    if (isRefusal(failure)) return "invalid";
-    console.error(`verify-email: unexpected answer from Directus: ${describeFailure(failure)}`);
-    return "unavailable";
+    if (failure.outcome === "invalid_token" || failure.outcome === "invalid_input") {
+      return { kind: "invalid" };
+    }
+    console.error(`confirm-email: unexpected answer from Directus: ${describeFailure(failure)}`);
+    return { kind: "unavailable" };
   }
 }

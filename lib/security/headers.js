@@ -13,8 +13,27 @@
  * A response that passes through the proxy gets the proxy's value for a header both set.
  */
 
-/** Pages whose address carries a one-time token: no Referer may take it to anyone, not even us. */
+/** Pages a mailed link with a one-time token opens: no Referer may take it to anyone, not even us. */
 export const TOKEN_PAGES = ["/reset-password", "/verify-email"];
+
+/**
+ * Their Referrer-Policy. The proxy moves the token out of the address before either page renders
+ * (lib/auth/link-token.ts), so what a Referer could carry is the bare path. /verify-email is
+ * `same-origin`, not `no-referrer`: its confirm button is a plain form POST (it must work without
+ * JavaScript), and from a `no-referrer` page browsers send such a POST with `Origin: null`, which
+ * Next's Server Action origin check rightly refuses. Other sites still get no Referer from it.
+ */
+export const TOKEN_PAGE_REFERRER_POLICY = {
+  "/reset-password": "no-referrer",
+  "/verify-email": "same-origin",
+};
+
+/** @param {string} pathname */
+function referrerPolicy(pathname) {
+  return Object.hasOwn(TOKEN_PAGE_REFERRER_POLICY, pathname)
+    ? TOKEN_PAGE_REFERRER_POLICY[/** @type {keyof typeof TOKEN_PAGE_REFERRER_POLICY} */ (pathname)]
+    : "strict-origin-when-cross-origin";
+}
 
 /** Two years, the preload list's minimum; sent only when the app's public URL is https. */
 export const STRICT_TRANSPORT_SECURITY = "max-age=63072000; includeSubDomains";
@@ -97,9 +116,7 @@ export function securityHeaders({ pathname, https, development = false, nonce })
     "X-Content-Type-Options": "nosniff",
     // The legacy twin of frame-ancestors, for browsers that predate it.
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": TOKEN_PAGES.includes(pathname)
-      ? "no-referrer"
-      : "strict-origin-when-cross-origin",
+    "Referrer-Policy": referrerPolicy(pathname),
     "Permissions-Policy": PERMISSIONS_POLICY,
     // No other window keeps a handle on ours (sign-in pages opened from a link cannot be scripted).
     "Cross-Origin-Opener-Policy": "same-origin",
@@ -137,7 +154,7 @@ export function nextConfigHeaders({ development = false } = {}) {
     { source: "/api/auth/:path*", headers: [{ key: "Cache-Control", value: "no-store" }] },
     ...TOKEN_PAGES.map((source) => ({
       source,
-      headers: [{ key: "Referrer-Policy", value: "no-referrer" }],
+      headers: [{ key: "Referrer-Policy", value: referrerPolicy(source) }],
     })),
   ];
 }

@@ -137,12 +137,27 @@ export async function registerThroughForm(page: Page) {
   return { customer, since };
 }
 
-/** Registers through the form and opens the confirmation link from the mail, as a customer would. */
+/**
+ * Opens a confirmation link and confirms with `password`, as a customer would: the link only opens
+ * the form (its token leaves the address at once); the button's POST confirms.
+ */
+export async function confirmWithLink(page: Page, link: URL, password: string) {
+  await page.goto(link.pathname + link.search);
+  await expect(page).toHaveURL(/\/verify-email$/);
+  await expect(page.getByRole("heading", { name: /confirm your email/i })).toBeVisible();
+  await page.getByLabel(/^password$/i).fill(password);
+  await page.getByRole("button", { name: /confirm my email/i }).click();
+}
+
+/** Registers through the form and confirms with the link from the mail, as a customer would. */
 export async function registerAndConfirm(page: Page) {
   const { customer, since } = await registerThroughForm(page);
   const link = await mailLink(customer.email, /verify/i, "/verify-email", since);
-  await page.goto(link.pathname + link.search);
-  await expect(page.getByRole("heading", { name: /confirmed|verified/i })).toBeVisible();
+  await confirmWithLink(page, link, customer.password);
+  await expect(page).toHaveURL(/\/login\?verified=1$/);
+  await expect(page.getByText(/your email is confirmed/i)).toBeVisible();
+  // The sign-in form greets them with their email (from a short-lived cookie, not the address).
+  await expect(page.getByLabel(/email/i)).toHaveValue(customer.email);
   return { customer, confirmationLink: link };
 }
 

@@ -449,6 +449,89 @@ describe.each(lanes)("customer API on %s", (lane) => {
     });
   });
 
+  describe("public registration routes: /register, /confirm, /resend", () => {
+    const invalidPayload = {
+      errors: [{ message: expect.any(String), extensions: { code: "INVALID_PAYLOAD" } }],
+    };
+
+    it("answer only POST (405 with Allow otherwise)", async () => {
+      for (const path of ["/customer/register", "/customer/confirm", "/customer/resend"]) {
+        const res = await call(path);
+        expect(res.status, path).toBe(405);
+        expect(res.headers.get("allow"), path).toBe("POST");
+      }
+    });
+
+    it("answer malformed bodies with 400 INVALID_PAYLOAD, never a 5xx", async () => {
+      const bodies: Array<[string, unknown]> = [
+        ["/customer/register", {}],
+        ["/customer/register", { email: 5, password: "x" }],
+        ["/customer/register", { email: "not an email", password: "x" }],
+        ["/customer/register", { email: "a@example.com", password: "x".repeat(2_000) }],
+        ["/customer/register", ["a@example.com"]],
+        ["/customer/confirm", { token: 1, password: "x" }],
+        ["/customer/confirm", { token: "a.b.c" }],
+        ["/customer/resend", { email: "a@example.com" }],
+        ["/customer/resend", { email: ["a@example.com"], verification_url: "x" }],
+      ];
+      for (const [path, body] of bodies) {
+        const res = await call(path, { method: "POST", body });
+        expect(res.status, `${path} ${JSON.stringify(body).slice(0, 60)}`).toBe(400);
+        expect(res.json).toEqual(invalidPayload);
+      }
+    });
+
+    it("register never touches an active account (its password stays), and answers 204", async () => {
+      const p = await customer();
+      const res = await call("/customer/register", {
+        method: "POST",
+        body: {
+          email: p.email.toUpperCase(),
+          password: "an attacker's password here",
+          first_name: "M",
+        },
+      });
+      expect(res.status).toBe(204);
+      expect((await call("/customer/me", { token: await sessionOf(p) })).json).toEqual(ownRow(p));
+    });
+
+    it("register and resend refuse a link outside USER_REGISTER_URL_ALLOW_LIST, for every address alike", async () => {
+      const p = await customer();
+      for (const email of [p.email, `nobody.${p.email}`]) {
+        const register = await call("/customer/register", {
+          method: "POST",
+          body: {
+            email,
+            password: "a long enough password",
+            verification_url: "https://evil.example/v",
+          },
+        });
+        expect(register.status).toBe(400);
+        const resend = await call("/customer/resend", {
+          method: "POST",
+          body: { email, verification_url: "https://evil.example/v" },
+        });
+        expect(resend.status).toBe(400);
+        expect(resend.json).toEqual(invalidPayload);
+      }
+    });
+
+    it("confirm answers any token that is not a pending registration's with 400 INVALID_TOKEN", async () => {
+      const p = await customer();
+      const sessionJwt = await sessionOf(p);
+      for (const token of [sessionJwt, "a.b.c", "not a token"]) {
+        const res = await call("/customer/confirm", {
+          method: "POST",
+          body: { token, password: p.password },
+        });
+        expect(res.status).toBe(400);
+        expect(res.json).toEqual({
+          errors: [{ message: expect.any(String), extensions: { code: "INVALID_TOKEN" } }],
+        });
+      }
+    });
+  });
+
   describe("revocation: each ends the session on the very next request", () => {
     const cases: Array<[string, (p: Person) => Promise<unknown>]> = [
       [

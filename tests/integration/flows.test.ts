@@ -11,7 +11,7 @@ import { requestPasswordReset, resetPassword } from "@/lib/auth/password-reset";
 import { checkSession } from "@/lib/auth/live-session";
 import { resetRefreshCacheForTests } from "@/lib/auth/refresh";
 import { resetThrottleForTests } from "@/lib/auth/throttle";
-import { verifyEmail } from "@/lib/auth/verify-email";
+import { confirmEmail } from "@/lib/auth/verify-email";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";
 import { linkIn, waitForMail } from "../support/mail";
 import { pointAppAt } from "./security-support";
@@ -67,7 +67,7 @@ describe.each(lanes)("customer flows on %s", (lane) => {
     expect((await register(backend, c)).status).toBe(201);
     const mail = await waitForMail(backend.mailUrl, { to: c.email, subject: /verify/i, since });
     const token = linkIn(mail, "/verify-email").searchParams.get("token") ?? "";
-    expect(await verifyEmail(token)).toBe("verified");
+    expect((await confirmEmail(token, c.password)).kind).toBe("confirmed");
     return { ...c, verificationToken: token };
   }
 
@@ -131,9 +131,9 @@ describe.each(lanes)("customer flows on %s", (lane) => {
 
     const mail = await waitForMail(backend.mailUrl, { to: c.email, subject: /verify/i, since });
     const token = linkIn(mail, "/verify-email").searchParams.get("token") ?? "";
-    expect(await verifyEmail(token)).toBe("verified");
-    expect(await verifyEmail(token)).toBe("invalid");
-    expect(await verifyEmail("not-a-token")).toBe("invalid");
+    expect(await confirmEmail(token, c.password)).toEqual({ kind: "confirmed", email: c.email });
+    expect(await confirmEmail(token, c.password)).toEqual({ kind: "invalid" });
+    expect(await confirmEmail("not-a-token", c.password)).toEqual({ kind: "invalid" });
     expect((await directusUser(backend, c.email))?.status).toBe("active");
   });
 

@@ -275,7 +275,7 @@ describe.each(lanes)("hostile input on %s", (lane) => {
     expect(await directusUsers(backend, c.email)).toEqual([]);
 
     expect((await callRoute(backend, "register", c)).status).toBe(201);
-    const sent = proxy.seen.filter((r) => r.method === "POST" && r.path === "/users/register");
+    const sent = proxy.seen.filter((r) => r.method === "POST" && r.path === "/customer/register");
     expect(sent).toHaveLength(1);
     expect(Object.keys(JSON.parse(sent[0]?.body ?? "{}") as object).sort()).toEqual([
       "email",
@@ -375,7 +375,7 @@ describe.each(lanes)("hostile input on %s", (lane) => {
     // What Directus was given is always the one normalised form.
     const passwords = proxy.seen
       .filter(
-        (r) => r.method === "POST" && (r.path === "/auth/login" || r.path === "/users/register"),
+        (r) => r.method === "POST" && (r.path === "/auth/login" || r.path === "/customer/register"),
       )
       .map((r) => (JSON.parse(r.body) as { password: string }).password);
     expect(new Set(passwords.filter((p) => p.startsWith("p") && p.includes("ключ")))).toEqual(
@@ -416,7 +416,7 @@ describe.each(lanes)("hostile input on %s", (lane) => {
     expect(await directusUsers(backend, c.email)).toHaveLength(1);
     // Those that got past the per-email limit raced in Directus itself.
     expect(
-      proxy.seen.filter((r) => r.method === "POST" && r.path === "/users/register"),
+      proxy.seen.filter((r) => r.method === "POST" && r.path === "/customer/register"),
     ).toHaveLength(3);
   });
 

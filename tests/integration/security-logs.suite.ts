@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { authOptions } from "@/lib/auth/options";
 import { refreshSession, resetRefreshCacheForTests } from "@/lib/auth/refresh";
 import { resetThrottleForTests } from "@/lib/auth/throttle";
-import { verifyEmail } from "@/lib/auth/verify-email";
+import { confirmEmail } from "@/lib/auth/verify-email";
 import type { Backend } from "../support/backend";
 import { linkIn, waitForMail } from "../support/mail";
 import {
@@ -54,13 +54,16 @@ export function logsSuite({ lane, backend: current, logs }: SuiteContext): void 
       const verificationToken = linkIn(mail, "/verify-email").searchParams.get("token") ?? "";
       logs.secret(verificationToken);
       down();
-      expect(await verifyEmail(verificationToken)).toBe("unavailable");
+      expect(await confirmEmail(verificationToken, c.password)).toEqual({ kind: "unavailable" });
       expect(
         (await callRoute(backend, "register", { ...c, email: `other.${c.email}` })).status,
       ).toBe(503);
       up();
-      expect(await verifyEmail(verificationToken)).toBe("verified");
-      expect(await verifyEmail(verificationToken)).toBe("invalid");
+      expect(await confirmEmail(verificationToken, `${c.password} but wrong`)).toEqual({
+        kind: "wrong_password",
+      });
+      expect((await confirmEmail(verificationToken, c.password)).kind).toBe("confirmed");
+      expect(await confirmEmail(verificationToken, c.password)).toEqual({ kind: "invalid" });
 
       // Sign in: wrong password, right one, through next-auth's own route, and while Directus is down.
       expect(await signIn(c.email, `${c.password} but wrong`)).toBeNull();

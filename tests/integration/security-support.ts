@@ -13,7 +13,7 @@ import { GET as nextAuthGet, POST as nextAuthPost } from "@/app/api/auth/[...nex
 import { POST as registerRoute } from "@/app/api/auth/register/route";
 import { POST as resetRoute } from "@/app/api/auth/reset-password/route";
 import { authorizeCredentials } from "@/lib/auth/authorize";
-import { verifyEmail } from "@/lib/auth/verify-email";
+import { confirmEmail } from "@/lib/auth/verify-email";
 import { resetEnvCacheForTests } from "@/lib/env";
 import type { Backend, Lane } from "../support/backend";
 import { startLoopbackProxy } from "../support/loopback-proxy.mjs";
@@ -118,7 +118,10 @@ export async function registerAndVerify(backend: Backend, customer: Customer) {
     since,
   });
   const token = linkIn(mail, "/verify-email").searchParams.get("token") ?? "";
-  expect(await verifyEmail(token)).toBe("verified");
+  expect(await confirmEmail(token, customer.password)).toEqual({
+    kind: "confirmed",
+    email: customer.email,
+  });
   return { verificationToken: token };
 }
 

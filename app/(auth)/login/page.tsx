@@ -1,20 +1,34 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import Link from "next/link";
 import type { ReactNode } from "react";
 import { firstParam } from "@/app/(auth)/search-params";
 import type { SearchParams } from "@/app/(auth)/search-params";
 import { AuthCard, FooterLink } from "@/components/auth-card";
 import { AuthForm } from "@/components/auth-form";
+import { textLinkClassName } from "@/components/field-styles";
 import { Notice } from "@/components/notice";
+import { CONFIRMED_EMAIL_COOKIE } from "@/lib/auth/link-token";
 import { loginErrorMessage } from "@/lib/auth/login-errors";
+import { EMAIL_MAX_LENGTH } from "@/lib/validations/auth";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 function noticeFor(params: SearchParams): ReactNode {
-  const error = loginErrorMessage(firstParam(params.error));
+  const code = firstParam(params.error);
+  const error = loginErrorMessage(code);
   if (error) {
     return (
       <Notice tone="error" role="alert">
-        {error}
+        <p>{error}</p>
+        {/* An unconfirmed account is refused exactly like a wrong password: offer the link on every failure. */}
+        {code === "CredentialsSignin" ? (
+          <p className="mt-1">
+            <Link href="/resend-confirmation" className={textLinkClassName}>
+              Registered but not confirmed yet? Send the link again
+            </Link>
+          </p>
+        ) : null}
       </Notice>
     );
   }
@@ -35,6 +49,11 @@ function noticeFor(params: SearchParams): ReactNode {
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
+  // Set by the confirmation (verify-email/actions.ts); only shown right after it.
+  const confirmedEmail =
+    firstParam(params.verified) === "1"
+      ? (await cookies()).get(CONFIRMED_EMAIL_COOKIE)?.value
+      : undefined;
   return (
     <AuthCard
       title="Sign in"
@@ -50,7 +69,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       }
     >
       {/* The form re-checks this value before using it: it arrives straight from the address bar. */}
-      <AuthForm variant="login" callbackUrl={firstParam(params.callbackUrl)} />
+      <AuthForm
+        variant="login"
+        callbackUrl={firstParam(params.callbackUrl)}
+        email={confirmedEmail?.slice(0, EMAIL_MAX_LENGTH)}
+      />
     </AuthCard>
   );
 }

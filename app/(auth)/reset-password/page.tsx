@@ -1,24 +1,25 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import Link from "next/link";
-import { firstParam } from "@/app/(auth)/search-params";
-import type { SearchParams } from "@/app/(auth)/search-params";
 import { AuthCard, FooterLink } from "@/components/auth-card";
 import { AuthForm } from "@/components/auth-form";
 import { primaryButtonClassName } from "@/components/field-styles";
+import { readLinkToken } from "@/lib/auth/link-token";
 import { getEnv } from "@/lib/env";
 
 export const metadata: Metadata = {
   title: "Choose a new password",
-  // The token is in the address: keep it out of the Referer header of anything this page loads or links to.
+  // The proxy has moved the link's token out of the address into a cookie (lib/auth/link-token.ts);
+  // no-referrer as well, in case anything ever puts it back.
   referrer: "no-referrer",
 };
 
-export default async function ResetPasswordPage({
-  searchParams,
-}: {
-  searchParams: Promise<SearchParams>;
-}) {
-  const token = firstParam((await searchParams).token);
+// Reads the link's cookie on every visit: never serve a stored copy of this page.
+export const dynamic = "force-dynamic";
+
+/** Opening the page spends nothing: the token is used only when the form is sent. */
+export default async function ResetPasswordPage() {
+  const token = readLinkToken(await cookies(), "/reset-password");
   const footer = <FooterLink href="/login">Back to sign in</FooterLink>;
 
   if (!token) {

@@ -147,6 +147,28 @@ describe("AuthForm variant login", () => {
     expect(mocks.leavePageFor).not.toHaveBeenCalled();
   });
 
+  it("starts with the email filled in right after a confirmation", () => {
+    render(<AuthForm variant="login" email="ada@example.com" />);
+    expect(screen.getByLabelText("Email")).toHaveValue("ada@example.com");
+    expect(screen.getByLabelText("Password")).toHaveValue("");
+  });
+
+  it("offers the confirmation link again on a refused sign-in (an unconfirmed account looks the same)", async () => {
+    mocks.signIn.mockResolvedValue(refused);
+    render(<AuthForm variant="login" />);
+    await fillAndSubmit("ada@example.com", "wrong password");
+    const link = await screen.findByRole("link", { name: /send the link again/i });
+    expect(link).toHaveAttribute("href", "/resend-confirmation");
+  });
+
+  it("does not offer the link when the sign-in never reached a verdict", async () => {
+    mocks.signIn.mockRejectedValue(new TypeError("Failed to fetch"));
+    render(<AuthForm variant="login" />);
+    await fillAndSubmit("ada@example.com", "correct horse");
+    await screen.findByRole("alert");
+    expect(screen.queryByRole("link", { name: /send the link again/i })).not.toBeInTheDocument();
+  });
+
   it("puts the error in a polite live region that exists before the error does", async () => {
     mocks.signIn.mockResolvedValue(refused);
     const { container } = render(<AuthForm variant="login" />);

@@ -124,6 +124,14 @@ describe("AuthForm variant register", () => {
     expect(screen.getByText("ada@example.com")).toBeInTheDocument();
     expect(screen.queryByRole("form")).not.toBeInTheDocument();
     expect(screen.queryByLabelText("Password")).not.toBeInTheDocument();
+    // "Send the link again": a plain form post of this email, so it works without JavaScript too.
+    const resend = screen.getByRole("button", { name: /send the link again/i });
+    const form = resend.closest("form");
+    expect(form).toHaveAttribute("method", "post");
+    expect(form).toHaveAttribute("action", "/api/auth/resend-confirmation");
+    expect(form?.querySelector('input[type="hidden"][name="email"]')).toHaveValue(
+      "ada@example.com",
+    );
     expect(contentType).toBe("application/json");
     expect(received).toEqual({
       first_name: "Ada",

@@ -25,7 +25,7 @@ function directusRegistration(
 ) {
   const bodies: unknown[] = [];
   server.use(
-    http.post(`${DIRECTUS}/users/register`, async ({ request }) => {
+    http.post(`${DIRECTUS}/customer/register`, async ({ request }) => {
       bodies.push(await request.json());
       return answer();
     }),
@@ -145,7 +145,7 @@ describe("POST /api/auth/register", () => {
   });
 
   it("503 with a plain message when Directus is unreachable", async () => {
-    server.use(http.post(`${DIRECTUS}/users/register`, () => HttpResponse.error()));
+    server.use(http.post(`${DIRECTUS}/customer/register`, () => HttpResponse.error()));
     const result = await call(form);
     expect(result.status).toBe(503);
     expect(result.json).toEqual({

@@ -1,64 +1,64 @@
 import { describe, expect, it, vi } from "vitest";
-import { verifyEmail } from "@/lib/auth/verify-email";
+import { confirmEmail } from "@/lib/auth/verify-email";
 import { DIRECTUS, HttpResponse, directusError, http, server, setupServerTests } from "./support";
 
 setupServerTests();
 
-function directusVerify(answer: () => Response) {
-  const tokens: Array<string | null> = [];
+/** Records what reached the customer API's confirm route. */
+function directusConfirm(answer: () => Response) {
+  const bodies: unknown[] = [];
   server.use(
-    http.get(`${DIRECTUS}/users/register/verify-email`, ({ request }) => {
-      tokens.push(new URL(request.url).searchParams.get("token"));
+    http.post(`${DIRECTUS}/customer/confirm`, async ({ request }) => {
+      bodies.push(await request.json());
       return answer();
     }),
   );
-  return tokens;
+  return bodies;
 }
 
-const redirectTo = (location: string, body: string | null = `Found. Redirecting to ${location}`) =>
-  new HttpResponse(body, {
-    status: 302,
-    headers: { location, ...(body ? { "content-type": "text/plain" } : {}) },
+const confirmed = () => HttpResponse.json({ data: { email: "ada@example.com" } });
+
+describe("confirmEmail", () => {
+  it("posts the link's token and the password, and answers with the confirmed email", async () => {
+    const bodies = directusConfirm(confirmed);
+    expect(await confirmEmail("token-1", "correct horse battery")).toEqual({
+      kind: "confirmed",
+      email: "ada@example.com",
+    });
+    expect(bodies).toEqual([{ token: "token-1", password: "correct horse battery" }]);
   });
 
-describe("verifyEmail", () => {
-  it("is verified when Directus redirects to the activated user, without following the redirect", async () => {
-    const tokens = directusVerify(() => redirectTo("/admin/users/user-1"));
-    expect(await verifyEmail("token-1")).toBe("verified");
-    expect(tokens).toEqual(["token-1"]);
+  it("sends the password in the one normalised form (NFKC), as registration stored it", async () => {
+    const bodies = directusConfirm(confirmed);
+    await confirmEmail("token-1", "pa\u0073\u0073wo\u0308rd ﬁ");
+    expect(bodies).toEqual([{ token: "token-1", password: "passwörd fi" }]);
   });
 
-  it("also reads a redirect that has no body", async () => {
-    directusVerify(() => redirectTo("/admin/users/user-1", null));
-    expect(await verifyEmail("token-1")).toBe("verified");
-  });
-
-  it("is invalid when Directus redirects to its login page", async () => {
-    directusVerify(() => redirectTo("/admin/login"));
-    expect(await verifyEmail("token-1")).toBe("invalid");
+  it("tells a wrong password (401) from an unusable link", async () => {
+    directusConfirm(() => directusError(401, "INVALID_CREDENTIALS"));
+    expect(await confirmEmail("token-1", "wrong")).toEqual({ kind: "wrong_password" });
   });
 
   it.each([
+    [400, "INVALID_TOKEN"],
     [400, "INVALID_PAYLOAD"],
-    [403, "INVALID_TOKEN"],
     [401, "TOKEN_EXPIRED"],
-    [403, "FORBIDDEN"],
-  ])("is invalid for a used or bad token (%i %s)", async (status, code) => {
-    directusVerify(() => directusError(status, code));
-    expect(await verifyEmail("token-1")).toBe("invalid");
+  ])("is invalid for a used, expired or bad link (%i %s)", async (status, code) => {
+    directusConfirm(() => directusError(status, code));
+    expect(await confirmEmail("token-1", "pw")).toEqual({ kind: "invalid" });
   });
 
   it("is invalid for an empty token, without asking Directus", async () => {
-    const tokens = directusVerify(() => redirectTo("/admin/users/x"));
-    expect(await verifyEmail("")).toBe("invalid");
-    expect(tokens).toEqual([]);
+    const bodies = directusConfirm(confirmed);
+    expect(await confirmEmail("", "pw")).toEqual({ kind: "invalid" });
+    expect(bodies).toEqual([]);
   });
 
-  it("is unavailable when Directus cannot answer", async () => {
+  it("is unavailable when Directus cannot answer, and never says more", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => {});
-    directusVerify(() => HttpResponse.error());
-    expect(await verifyEmail("token-1")).toBe("unavailable");
-    directusVerify(() => new HttpResponse(null, { status: 503 }));
-    expect(await verifyEmail("token-1")).toBe("unavailable");
+    directusConfirm(() => HttpResponse.error());
+    expect(await confirmEmail("token-1", "pw")).toEqual({ kind: "unavailable" });
+    directusConfirm(() => new HttpResponse(null, { status: 503 }));
+    expect(await confirmEmail("token-1", "pw")).toEqual({ kind: "unavailable" });
   });
 });

@@ -1,5 +1,6 @@
 /**
- * /customer/…: the routes a signed-in customer uses on their own account, and only on their own.
+ * /customer/…: the routes a signed-in customer uses on their own account, and only on their own,
+ * plus three public registration routes (/register, /confirm, /resend) described in registration.ts.
  *
  * Why this exists: customers have no permissions in Directus (Core refuses per-user read rules on
  * directus_users), and the Next app holds no Directus credential that could read other users. So
@@ -22,6 +23,8 @@ import type {
   SchemaOverview,
 } from "@directus/types";
 import type { Request, Response, Router } from "express";
+import { confirm, register as registerCustomer, resend } from "./registration";
+import { Refusal } from "./refusal";
 
 type Context = EndpointExtensionContext;
 /** What Directus's own middleware (authenticate, schema) has put on the request by the time we run. */
@@ -31,17 +34,7 @@ type DirectusRequest = Request & {
 };
 type Row = Record<string, unknown>;
 type Reply = { status: number; body: unknown };
-type Handler = (req: DirectusRequest, ctx: Context) => Promise<Reply>;
-
-/** A refusal with the status and body Directus itself would use. Thrown by guards, sent by dispatch(). */
-class Refusal {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly message: string,
-    readonly headers: Record<string, string> = {},
-  ) {}
-}
+type Handler = (req: DirectusRequest, ctx: Context, res: Response) => Promise<Reply>;
 
 // Same code as Directus's own 401 for a dead session, so the app needs to recognise one shape only.
 const signInFirst = () => new Refusal(401, "INVALID_CREDENTIALS", "Sign in first.");
@@ -135,11 +128,26 @@ const me: Handler = async (req, ctx) => {
   };
 };
 
-/** path → method → handler. HEAD is answered by GET. Anything else is 404 or 405, never a 500. */
+/**
+ * path → method → handler. HEAD is answered by GET. Anything else is 404 or 405, never a 500.
+ * /register, /confirm and /resend are public (registration.ts); the rest need the customer's session.
+ */
 const routes: Record<string, Partial<Record<string, Handler>>> = {
   "/me": { GET: me },
   "/sign-out": { POST: signOut },
+  "/register": { POST: (req, ctx, res) => registerCustomer(req, res, ctx) },
+  "/confirm": { POST: (req, ctx, res) => confirm(req, res, ctx) },
+  "/resend": { POST: (req, ctx, res) => resend(req, res, ctx) },
 };
+
+/** Directus's own errors (rate limited, registration closed, password policy…) carry status and code. */
+function isDirectusError(err: unknown): boolean {
+  return (
+    err instanceof Error &&
+    typeof (err as { status?: unknown }).status === "number" &&
+    typeof (err as { code?: unknown }).code === "string"
+  );
+}
 
 function send(res: Response, reply: Reply | Refusal) {
   if (reply instanceof Refusal) {
@@ -161,7 +169,7 @@ function register(router: Router, ctx: Context) {
     next();
   });
   for (const [path, methods] of Object.entries(routes)) {
-    router.all(path, (req, res) => {
+    router.all(path, (req, res, next) => {
       const handler = methods[req.method === "HEAD" ? "GET" : req.method];
       if (!handler) {
         const allow = Object.keys(methods).join(", ");
@@ -170,10 +178,12 @@ function register(router: Router, ctx: Context) {
       }
       // Express 4 does not catch rejected promises: every failure is answered here, without details
       // (the log gets them).
-      handler(req as DirectusRequest, ctx).then(
+      handler(req as DirectusRequest, ctx, res).then(
         (reply) => send(res, reply),
         (err: unknown) => {
           if (err instanceof Refusal) return send(res, err);
+          // Directus's error handler answers these in its own shape and status, as /users/register would.
+          if (isDirectusError(err)) return next(err);
           ctx.logger.error(err, `customer-api: ${req.method} ${path} failed`);
           send(res, new Refusal(500, "INTERNAL_SERVER_ERROR", "An unexpected error occurred."));
         },
