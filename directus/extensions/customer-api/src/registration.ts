@@ -1,6 +1,6 @@
 /**
  * Public registration routes: register, confirm, send the link again. They close the gap Directus's
- * own flow leaves (DESIGN.md): `registerUser` keeps an unverified user exactly as first created and
+ * own flow leaves: `registerUser` keeps an unverified user exactly as first created and
  * its link is spent by a plain GET, so whoever registered an address first chose the password its
  * owner later activated, and a mail scanner opening the link activated it.
  *
