@@ -22,7 +22,11 @@ describe("throttle: confirming and sending the link again", () => {
       expect((await limits.confirmEmail(`link-${i}`, "203.0.113.5")).allowed).toBe(true);
     }
     const refused = await limits.confirmEmail("link-x", "203.0.113.5");
-    expect(refused).toEqual({ allowed: false, retryAfterSeconds: expect.any(Number) });
+    expect(refused).toEqual({
+      allowed: false,
+      retryAfterSeconds: expect.any(Number),
+      refusedBy: ["confirmAddress"],
+    });
   });
 
   it("links are sent again at most a few times an hour per address, however it is spelled", async () => {
