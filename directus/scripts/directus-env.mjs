@@ -71,6 +71,8 @@ export function directusEnv(o) {
     // app. The app throttles per client and per account; this stays as a global backstop.
     RATE_LIMITER_REGISTRATION_POINTS: "120",
     RATE_LIMITER_REGISTRATION_DURATION: "60",
+    // docker-compose.yml also turns on Directus's per-address limiter (RATE_LIMITER_ENABLED); this
+    // stack leaves it off, since the tests and the bench call Directus many times from one address.
     // Customers sign in with mode "session": the app keeps the session JWT and Directus checks its
     // session row on every request. The app's idle session lifetime IS this TTL: the JWT expires after
     // SESSION_COOKIE_TTL, and each refresh slides the row by SESSION_COOKIE_TTL too; at login the row
