@@ -17,17 +17,13 @@ import {
   secondaryButtonClassName,
   textLinkClassName,
 } from "@/components/field-styles";
-import {
-  NETWORK_ERROR_MESSAGE,
-  leavePageFor,
-  postForm,
-  safeCallbackPath,
-} from "@/components/form-request";
+import { NETWORK_ERROR_MESSAGE, leavePageFor, postForm } from "@/components/form-request";
 import { Notice } from "@/components/notice";
 import { PasswordInput } from "@/components/password-input";
 import { ResendLinkForm } from "@/components/resend-link-form";
 import { loginErrorMessage } from "@/lib/auth/login-errors";
 import type { FormResult } from "@/lib/validations/auth";
+import { safeCallbackPath } from "@/lib/validations/callback-path";
 
 export type AuthFormProps =
   | { variant: "login"; callbackUrl?: string | undefined; email?: string | undefined }

@@ -75,27 +75,6 @@ export async function postForm(
 }
 
 /**
- * Where to go after signing in. Only a same-origin path is accepted, so a crafted link such as
- * `/login?callbackUrl=https://evil.example` cannot turn the sign-in page into an open redirect.
- */
-export function safeCallbackPath(
-  raw: string | null | undefined,
-  origin: string,
-  fallback = "/account",
-): string {
-  if (!raw || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\"))
-    return fallback;
-  try {
-    // The URL parser drops tabs and newlines and treats "\" as "/", so compare what it resolves to.
-    const url = new URL(raw, origin);
-    if (url.origin !== new URL(origin).origin) return fallback;
-    return `${url.pathname}${url.search}${url.hash}`;
-  } catch {
-    return fallback;
-  }
-}
-
-/**
  * A full page load rather than a client-side transition: the server must see the new session cookie
  * on its very first render of the next page. `replace` keeps a spent form out of the back button.
  */

@@ -2,6 +2,7 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getEnv } from "@/lib/env";
+import { sameOriginPath } from "@/lib/validations/callback-path";
 import { authorizeCredentials } from "./authorize";
 import { endSessionEverywhere } from "./end-session";
 import { secureCookies } from "./session-cookie";
@@ -43,6 +44,11 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    // next-auth's own version throws on a callbackUrl that does not parse (`http://[::1`, a port such
+    // as `3000.evil.example`), which became a 500. Same-origin paths only; anything else goes home.
+    redirect({ url, baseUrl }) {
+      return `${baseUrl}${sameOriginPath(url, baseUrl, "/")}`;
+    },
     jwt({ token, user }) {
       // `user` is only set right after authorize(); a fresh object drops next-auth's name/email/picture.
       if (user) {

@@ -12,9 +12,15 @@ import { jsonResult } from "./responses";
  *   declared length over the limit is refused before reading a byte (413).
  * - The whole body must arrive within `timeoutMs`: a client trickling bytes cannot hold a handler
  *   (and its memory) open for as long as the connection lives (408).
+ * - A body refused for its size is read to its end and thrown away before the answer, if that end
+ *   comes within DRAIN_MAX_BYTES and DRAIN_WINDOW_MS, so that a keep-alive client can send its next
+ *   request on the same connection. Otherwise it is answered at once, and the Node hook
+ *   (early-answers.ts) marks that answer `Connection: close`.
  */
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024;
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+export const DRAIN_MAX_BYTES = 4 * 1024 * 1024;
+export const DRAIN_WINDOW_MS = 2_000;
 
 export const JSON_TYPE = "application/json";
 export const FORM_TYPE = "application/x-www-form-urlencoded";
@@ -66,7 +72,7 @@ async function readLimited(
       if (next.done) break;
       total += next.value.byteLength;
       if (total > maxBytes) {
-        await reader.cancel().catch(() => {});
+        await drain(reader, total, deadline);
         return { kind: "too_large" };
       }
       chunks.push(next.value);
@@ -83,6 +89,50 @@ async function readLimited(
   return { kind: "ok", bytes };
 }
 
+/**
+ * Reads and discards the rest of a refused body, up to DRAIN_MAX_BYTES in all, for DRAIN_WINDOW_MS at
+ * most and never past the body's deadline; past any of them the reader is cancelled and the answer
+ * closes the connection instead.
+ */
+async function drain(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  alreadyRead: number,
+  deadline: Promise<"too_slow">,
+): Promise<void> {
+  let total = alreadyRead;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const window = new Promise<"too_slow">((resolve) => {
+    timer = setTimeout(() => resolve("too_slow"), DRAIN_WINDOW_MS);
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), deadline, window]);
+      if (next === "too_slow") break;
+      if (next.done) return;
+      total += next.value.byteLength;
+      if (total > DRAIN_MAX_BYTES) break;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  await reader.cancel().catch(() => {});
+}
+
+/** Drains a body already known to be too large (see drain()). */
+async function drainAll(body: ReadableStream<Uint8Array>, timeoutMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<"too_slow">((resolve) => {
+    timer = setTimeout(() => resolve("too_slow"), timeoutMs);
+  });
+  try {
+    await drain(body.getReader(), 0, deadline);
+  } catch {
+    // A body that fails while being thrown away changes nothing: the answer is 413 either way.
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Reads a body of one of the `accepted` media types, bounded in size and time, as UTF-8 text. */
 export async function readBody(
   request: Request,
@@ -94,7 +144,11 @@ export async function readBody(
     return failure(415, accepted.includes(JSON_TYPE) ? "Send the form as JSON." : "Send a form.");
   }
   const declared = Number(request.headers.get("content-length") ?? "0");
-  if (Number.isFinite(declared) && declared > maxBytes) return failure(413, TOO_LARGE);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    // Refused by its declared size; thrown away first when small enough (see drain()).
+    if (declared <= DRAIN_MAX_BYTES && request.body) await drainAll(request.body, timeoutMs);
+    return failure(413, TOO_LARGE);
+  }
   if (!request.body) return failure(400, "The request is empty.");
 
   let read: Read;

@@ -1,5 +1,6 @@
 import http from "node:http";
 import https from "node:https";
+import { answerEarly } from "./early-answers";
 
 /**
  * Gives route handlers the one client address nobody can forge: the TCP peer of the request.
@@ -12,6 +13,8 @@ import https from "node:https";
  * of this process carries PEER_ADDRESS_HEADER set from its socket, **overwriting** whatever the client
  * sent under that name. client-address.ts trusts that header only when `socketAddressPinned()` says the
  * hook is in place; otherwise (unit tests, a runtime without the hook) it falls back to X-Forwarded-For.
+ *
+ * The same hook gives early-answers.ts its place before Next: what Next cannot serve is answered there.
  *
  * No "server-only" import: instrumentation.ts loads this outside the React server layer.
  */
@@ -30,9 +33,11 @@ function pin(prototype: { emit: (event: string | symbol, ...args: unknown[]) => 
   prototype.emit = function pinnedEmit(this: unknown, event: string | symbol, ...args: unknown[]) {
     if (event === "request") {
       const request = args[0] as http.IncomingMessage | undefined;
+      const response = args[1] as http.ServerResponse | undefined;
       if (request?.headers) {
         request.headers[PEER_ADDRESS_HEADER] = request.socket?.remoteAddress ?? "";
       }
+      if (request && response && answerEarly(request, response)) return true;
     }
     return emit.call(this, event, ...args);
   };

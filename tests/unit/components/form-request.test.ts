@@ -1,6 +1,7 @@
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { GENERIC_ERROR_MESSAGE, postForm, safeCallbackPath } from "@/components/form-request";
+import { GENERIC_ERROR_MESSAGE, postForm } from "@/components/form-request";
+import { safeCallbackPath } from "@/lib/validations/callback-path";
 import { setupMswServer } from "./helpers";
 
 const ORIGIN = "https://shop.example";

@@ -101,6 +101,35 @@ describe("callbacks.session", () => {
   });
 });
 
+describe("callbacks.redirect", () => {
+  const baseUrl = "http://localhost:3000";
+  const redirect = (url: string) => authOptions.callbacks!.redirect!({ url, baseUrl });
+
+  it.each([
+    ["/account", "http://localhost:3000/account"],
+    ["/account?tab=1#top", "http://localhost:3000/account?tab=1#top"],
+    ["http://localhost:3000/account", "http://localhost:3000/account"],
+    ["/login?signedOut=1", "http://localhost:3000/login?signedOut=1"],
+  ])("keeps the same-origin %s", async (url, expected) => {
+    expect(await redirect(url)).toBe(expected);
+  });
+
+  it.each([
+    // Each of the first two made next-auth's own callback throw: a 500 on the credentials sign-in.
+    "http://localhost:3000.evil.example/",
+    "http://[::1",
+    "https://evil.example/",
+    "//evil.example/",
+    "/\\evil.example",
+    "javascript:alert(1)",
+    "http://localhost:3001/account",
+    "",
+    "%",
+  ])("sends %j home instead, without throwing", async (url) => {
+    expect(await redirect(url)).toBe("http://localhost:3000/");
+  });
+});
+
 describe("events.signOut", () => {
   const signOut = (token: JWT | null) => authOptions.events!.signOut!({ token } as SignOutParams);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readJson } from "@/lib/http/read-json";
+import { DRAIN_MAX_BYTES, readJson } from "@/lib/http/read-json";
 import { jsonResult } from "@/lib/http/responses";
 import { rejectCrossSite } from "@/lib/http/same-origin";
 import { APP, setupServerTests } from "./support";
@@ -47,10 +47,53 @@ describe("readJson", () => {
     expect(await statusOf(post('{"a":1}', headers))).toBe(415);
   });
 
-  it("answers 413 from Content-Length before reading anything", async () => {
-    const request = post("{}", { "content-type": "application/json", "content-length": "9000" });
+  it("answers 413 from Content-Length before reading anything when the body is too large to drain", async () => {
+    const declared = String(DRAIN_MAX_BYTES + 1);
+    const request = post("{}", { "content-type": "application/json", "content-length": declared });
     expect(await statusOf(request)).toBe(413);
     expect(request.bodyUsed).toBe(false);
+  });
+
+  it("reads a body refused by its Content-Length to its end when it is small enough, so the connection stays usable", async () => {
+    const chunk = "x".repeat(64 * 1024);
+    let pulled = 0;
+    const chunks = 32; // 2 MiB, the size that poisoned keep-alive connections
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled === chunks) return controller.close();
+        pulled += 1;
+        controller.enqueue(new TextEncoder().encode(chunk));
+      },
+    });
+    const request = new Request(`${APP}/api/x`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "content-length": String(chunks * chunk.length),
+      },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(await statusOf(request)).toBe(413);
+    expect(pulled).toBe(chunks);
+  });
+
+  it("stops draining past the limit", async () => {
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new Uint8Array(1024 * 1024));
+      },
+    });
+    const request = new Request(`${APP}/api/x`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(await statusOf(request)).toBe(413);
+    expect(pulled).toBeLessThanOrEqual(DRAIN_MAX_BYTES / (1024 * 1024) + 2);
   });
 
   it("answers 413 while streaming when Content-Length is absent", async () => {

@@ -1,12 +1,15 @@
 import NextAuth from "next-auth";
 import { authOptions } from "@/lib/auth/options";
 import { withBoundedBody } from "@/lib/http/next-auth-body";
+import { withKnownEndpoints } from "@/lib/http/next-auth-request";
 import { withSignInThrottle } from "@/lib/http/next-auth-throttle";
 import { withUnavailableStatus } from "@/lib/http/next-auth-status";
 import { withSecurityHeaders } from "@/lib/security/runtime";
 
 const handler = withSecurityHeaders(
-  withUnavailableStatus(withSignInThrottle(withBoundedBody(NextAuth(authOptions)))),
+  withKnownEndpoints(
+    withUnavailableStatus(withSignInThrottle(withBoundedBody(NextAuth(authOptions)))),
+  ),
 );
 
 export { handler as GET, handler as POST };

@@ -1,0 +1,66 @@
+import type http from "node:http";
+
+/**
+ * Answers given at the Node server, before Next.js sees a request (installed with the socket-address
+ * hook by instrumentation.ts), for what Next cannot handle without a 500, and a clean ending for any
+ * answer sent before the request's body arrived.
+ *
+ * No "server-only" import: instrumentation.ts loads this outside the React server layer.
+ */
+
+/** The methods Next builds a Request for; Node also parses TRACE, CONNECT and WebDAV verbs, on which Next throws. */
+const NEXT_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"];
+
+function answer(
+  response: http.ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  response.writeHead(status, {
+    "Content-Type": "text/plain; charset=utf-8",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    Connection: "close",
+    ...headers,
+  });
+  response.end(message);
+}
+
+/** Next decodes the path of a dynamic route's parameters and answers 500 when that throws. */
+function pathDecodes(url: string | undefined): boolean {
+  const path = (url ?? "/").split("?", 1)[0] ?? "/";
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * An answer sent while the client may still be sending its body (a refusal before reading it) says
+ * `Connection: close`: whatever the client sends after it must not be read as its next request, and
+ * a keep-alive client must not send its next request on this connection.
+ */
+function closeWhenAnsweredEarly(request: http.IncomingMessage, response: http.ServerResponse) {
+  const writeHead = response.writeHead;
+  response.writeHead = function writeHeadAfterBody(this: http.ServerResponse, ...args: unknown[]) {
+    if (!request.complete && !this.headersSent) this.setHeader("Connection", "close");
+    return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
+  } as typeof response.writeHead;
+}
+
+/** True when the request has been answered here and must not reach Next. */
+export function answerEarly(request: http.IncomingMessage, response: http.ServerResponse): boolean {
+  if (!NEXT_METHODS.includes(request.method ?? "")) {
+    answer(response, 405, "This method is not allowed.", { Allow: NEXT_METHODS.join(", ") });
+    return true;
+  }
+  if (!pathDecodes(request.url)) {
+    answer(response, 400, "The address is not valid.");
+    return true;
+  }
+  closeWhenAnsweredEarly(request, response);
+  return false;
+}

@@ -1,0 +1,330 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, stack, test } from "./fixtures";
+import { E2E_OUTPUT_DIR } from "./log-scan";
+
+/**
+ * SECURITY.md promise 17: every /api/auth/* path answers malformed URLs, methods, headers and bodies
+ * with a 4xx or a safe redirect, never a 5xx and never a leak, on the production build; and a refused
+ * upload does not poison the client's keep-alive connection.
+ *
+ * The paths are every route handler under app/api/auth (read from the filesystem, so a new route is
+ * covered the day it is added) and every endpoint next-auth v4 knows, plus ones it does not.
+ */
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const FROM = "127.0.0.17";
+
+function routeHandlers(dir: string, prefix = "/api/auth"): string[] {
+  const paths: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const full = path.join(dir, entry);
+    if (!statSync(full).isDirectory()) continue;
+    if (entry.startsWith("[")) continue; // next-auth's catch-all: its endpoints are listed below
+    if (readdirSync(full).includes("route.ts")) paths.push(`${prefix}/${entry}`);
+    paths.push(...routeHandlers(full, `${prefix}/${entry}`));
+  }
+  return paths;
+}
+
+const NEXT_AUTH_ENDPOINTS = [
+  "session",
+  "csrf",
+  "providers",
+  "signin",
+  "signin/credentials",
+  "signout",
+  "callback/credentials",
+  "error",
+  "verify-request",
+  "_log",
+  // Not ours, or not anything:
+  "callback/github",
+  "signin/email",
+  "nope",
+  "constructor",
+];
+
+const PATHS = [
+  ...routeHandlers(path.join(ROOT, "app/api/auth")),
+  ...NEXT_AUTH_ENDPOINTS.map((endpoint) => `/api/auth/${endpoint}`),
+];
+
+const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"];
+
+type Input = {
+  label: string;
+  suffix?: string;
+  query?: string;
+  headers?: Record<string, string>;
+  body?: Buffer;
+};
+
+const FORM = "application/x-www-form-urlencoded";
+const JSON_TYPE = "application/json";
+const form = (fields: Record<string, string>) =>
+  Buffer.from(new URLSearchParams(fields).toString());
+const same = { origin: "", "sec-fetch-site": "same-origin" }; // origin filled in per request
+
+/** The csrf pair next-auth checks, so that a hostile form reaches its redirect callback. */
+let csrf = { token: "", cookie: "" };
+
+function inputs(): Input[] {
+  const evil = [
+    "http://localhost:3000.evil.example/",
+    "http://[::1",
+    "javascript:alert(1)",
+    "//evil.example",
+  ];
+  return [
+    { label: "nothing at all" },
+    ...evil.map((url) => ({
+      label: `callbackUrl query ${url}`,
+      query: `callbackUrl=${encodeURIComponent(url)}`,
+    })),
+    { label: "broken percent-encoding in the path", suffix: "/%E0%A4%A" },
+    { label: "a lone percent in the path", suffix: "%" },
+    { label: "broken percent-encoding in the query", query: "callbackUrl=%E0%A4%A&error=%" },
+    {
+      label: "callback-url cookie http://[::1",
+      headers: { cookie: "next-auth.callback-url=http://[::1" },
+    },
+    {
+      label: "garbage session cookie",
+      headers: { cookie: "next-auth.session-token=garbage; next-auth.csrf-token=%zz" },
+    },
+    {
+      label: "forged forwarding headers",
+      headers: { "x-forwarded-host": "evil.example", "x-forwarded-proto": "gopher" },
+    },
+    ...evil.map((url) => ({
+      label: `form with csrf and callbackUrl ${url}`,
+      headers: { "content-type": FORM, ...same, cookie: "" },
+      body: form({
+        csrfToken: "",
+        email: "hostile@example.com",
+        password: "wrong-password-1",
+        callbackUrl: url,
+        json: "true",
+      }),
+    })),
+    {
+      label: "malformed JSON",
+      headers: { "content-type": JSON_TYPE, ...same },
+      body: Buffer.from('{"email":'),
+    },
+    {
+      label: "a JSON array",
+      headers: { "content-type": JSON_TYPE, ...same },
+      body: Buffer.from("[1,2]"),
+    },
+    {
+      label: "JSON with wrong types",
+      headers: { "content-type": JSON_TYPE, ...same },
+      body: Buffer.from('{"email":{"$ne":1},"password":[1]}'),
+    },
+    {
+      label: "invalid UTF-8",
+      headers: { "content-type": JSON_TYPE, ...same },
+      body: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]),
+    },
+    {
+      label: "text/plain",
+      headers: { "content-type": "text/plain", ...same },
+      body: Buffer.from("email=a"),
+    },
+    {
+      label: "a form with no fields",
+      headers: { "content-type": FORM, ...same },
+      body: Buffer.alloc(0),
+    },
+    {
+      label: "20 KB",
+      headers: { "content-type": JSON_TYPE, ...same },
+      body: Buffer.alloc(20_000, "a"),
+    },
+    {
+      label: "multipart",
+      headers: { "content-type": "multipart/form-data; boundary=x", ...same },
+      body: Buffer.from("--x\r\n\r\n--x--"),
+    },
+  ];
+}
+
+type Answer = { status: number; headers: http.IncomingHttpHeaders; text: string };
+
+function request(
+  method: string,
+  target: string,
+  {
+    headers = {},
+    body,
+    agent = false,
+  }: { headers?: Record<string, string>; body?: Buffer; agent?: http.Agent | false } = {},
+): Promise<Answer> {
+  const url = new URL(target, stack.appUrl);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        hostname: url.hostname,
+        port: url.port,
+        path: target,
+        method,
+        localAddress: FROM,
+        agent,
+        headers: body === undefined ? headers : { ...headers, "content-length": body.length },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString("utf8"),
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${target} got no answer`)));
+    req.end(body);
+  });
+}
+
+function prepared(input: Input): {
+  target: (p: string) => string;
+  headers: Record<string, string>;
+  body?: Buffer;
+} {
+  const headers = { ...input.headers };
+  if ("origin" in headers) headers.origin = stack.appUrl;
+  if (headers.cookie === "") headers.cookie = csrf.cookie;
+  let body = input.body;
+  if (body && input.label.startsWith("form with csrf")) {
+    const fields = new URLSearchParams(body.toString());
+    fields.set("csrfToken", csrf.token);
+    body = Buffer.from(fields.toString());
+  }
+  const target = (p: string) => `${p}${input.suffix ?? ""}${input.query ? `?${input.query}` : ""}`;
+  return { target, headers, body };
+}
+
+/** What must never reach a client: stack traces, error class names, internal addresses, next-auth's 500 text. */
+function expectNoLeak(answer: Answer, label: string) {
+  const everything = `${JSON.stringify(answer.headers)}\n${answer.text}`;
+  expect(everything, label).not.toMatch(
+    /\n\s+at |TypeError|RangeError|URIError|SyntaxError|server configuration/,
+  );
+  expect(everything, label).not.toContain(new URL(stack.directusUrl).host);
+  const location = answer.headers.location;
+  if (location)
+    expect(new URL(location, stack.appUrl).origin, label).toBe(new URL(stack.appUrl).origin);
+}
+
+function appLog(): string {
+  return readFileSync(path.join(E2E_OUTPUT_DIR, "app-output.log"), "utf8");
+}
+
+test.describe("every /api/auth path × method × malformed input: no 5xx, no leak", () => {
+  test.beforeAll(async () => {
+    const answer = await request("GET", "/api/auth/csrf");
+    csrf = {
+      token: (JSON.parse(answer.text) as { csrfToken: string }).csrfToken,
+      cookie: (answer.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; "),
+    };
+  });
+
+  test("the table covers the app's own routes and next-auth's", () => {
+    expect(PATHS).toEqual(
+      expect.arrayContaining([
+        "/api/auth/register",
+        "/api/auth/forgot-password",
+        "/api/auth/reset-password",
+        "/api/auth/resend-confirmation",
+        "/api/auth/callback/credentials",
+      ]),
+    );
+  });
+
+  for (const target of PATHS) {
+    test(target, async () => {
+      test.setTimeout(180_000);
+      const logBefore = appLog().length;
+      for (const method of METHODS) {
+        for (const input of inputs()) {
+          const { target: withInput, headers, body } = prepared(input);
+          const label = `${method} ${withInput(target)} (${input.label})`;
+          const sendsBody = body !== undefined && method !== "GET" && method !== "HEAD";
+          const answer = await request(method, withInput(target), {
+            headers,
+            body: sendsBody ? body : undefined,
+          });
+          expect(answer.status, label).toBeGreaterThanOrEqual(200);
+          expect(answer.status, label).toBeLessThan(500);
+          expectNoLeak(answer, label);
+        }
+      }
+      // Nothing above may have made the server log an error of its own (a 500 in disguise).
+      const logged = appLog().slice(logBefore);
+      expect(logged).not.toMatch(/⨯|TypeError|Unhandled|INVALID_CALLBACK_URL/);
+    });
+  }
+});
+
+test.describe("a refused upload does not poison the client's keep-alive connection", () => {
+  const BODY_ROUTES = [
+    "/api/auth/register",
+    "/api/auth/forgot-password",
+    "/api/auth/reset-password",
+    "/api/auth/resend-confirmation",
+    "/api/auth/callback/credentials",
+    "/api/auth/signout",
+  ];
+
+  for (const route of BODY_ROUTES) {
+    test(route, async () => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        for (let round = 0; round < 2; round++) {
+          // 2 MB is drained and the connection kept; 20 MB is refused at once with Connection: close.
+          for (const [size, connection] of [
+            [2_000_000, "keep-alive"],
+            [20_000_000, "close"],
+          ] as const) {
+            const refused = await request("POST", route, {
+              agent,
+              headers: {
+                // Each route's own kind of body, so that the refusal is for its size.
+                "content-type": route === "/api/auth/resend-confirmation" ? FORM : JSON_TYPE,
+                origin: stack.appUrl,
+                "sec-fetch-site": "same-origin",
+              },
+              body: Buffer.alloc(size, "a"),
+            }).catch((error: NodeJS.ErrnoException): Answer => ({
+              status: 0,
+              headers: {},
+              text: error.code ?? "",
+            }));
+            if (connection === "keep-alive") {
+              expect(refused.status, `${size} bytes`).toBe(413);
+              expect(refused.headers.connection, `${size} bytes`).toBe("keep-alive");
+            } else if (refused.status !== 0) {
+              // The server may close while the client is still sending 20 MB: the client then sees the
+              // write fail instead of the 413. What must hold is that the *next* request is not lost.
+              expect(refused.status).toBe(413);
+              expect(refused.headers.connection).toBe("close");
+            }
+            const next = await request("GET", "/api/auth/csrf", { agent });
+            expect(next.status, `the request after a refused ${size}-byte upload`).toBe(200);
+          }
+        }
+      } finally {
+        agent.destroy();
+      }
+    });
+  }
+});

@@ -1,0 +1,120 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pinSocketAddress } from "@/lib/http/socket-address";
+
+/**
+ * A real Node server with the hook instrumentation.ts installs. Its handler stands in for Next: it
+ * refuses POST /refuse at once without reading the body, reads everything else, and answers 200.
+ */
+let server: http.Server;
+let base: string;
+const reached: string[] = [];
+
+beforeAll(async () => {
+  pinSocketAddress();
+  server = http.createServer((req, res) => {
+    reached.push(`${req.method} ${req.url}`);
+    if (req.url === "/refuse") {
+      res.writeHead(413, { "content-type": "text/plain" });
+      res.end("too large");
+      return;
+    }
+    req.resume();
+    req.on("end", () => res.end("ok"));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+type Answer = { status: number; connection: string | undefined; body: string; reused: boolean };
+
+function send(
+  agent: http.Agent,
+  method: string,
+  path: string,
+  body?: Buffer,
+): Promise<Answer | { error: string }> {
+  return new Promise((resolve) => {
+    const req = http.request(`${base}${path}`, { method, agent }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          connection: res.headers.connection,
+          body: text,
+          reused: req.reusedSocket,
+        }),
+      );
+    });
+    req.on("error", (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? "?" }));
+    if (body) req.setHeader("content-length", body.length);
+    req.end(body);
+  });
+}
+
+describe("answers at the Node server, before Next", () => {
+  it.each(["TRACE", "PROPFIND", "MKCOL"])(
+    "answers %s with 405 and Allow instead of Next's 500",
+    async (method) => {
+      const agent = new http.Agent();
+      const answer = (await send(agent, method, "/login")) as Answer;
+      agent.destroy();
+      expect(answer.status).toBe(405);
+      expect(answer.body).toBe("This method is not allowed.");
+      expect(reached).not.toContain(`${method} /login`);
+    },
+  );
+
+  it.each(["/api/auth/%E0%A4%A", "/api/auth/%", "/x/%zz", "/%C0%AF"])(
+    "answers a path with broken percent-encoding (%s) with 400 instead of Next's 500",
+    async (path) => {
+      const agent = new http.Agent();
+      const answer = (await send(agent, "GET", path)) as Answer;
+      agent.destroy();
+      expect(answer.status).toBe(400);
+      expect(reached).not.toContain(`GET ${path}`);
+    },
+  );
+
+  it("lets well-formed requests through, query strings untouched", async () => {
+    const agent = new http.Agent();
+    const answer = (await send(agent, "GET", "/login?x=%E0%A4%A")) as Answer;
+    agent.destroy();
+    expect(answer).toMatchObject({ status: 200, body: "ok" });
+  });
+});
+
+describe("an answer sent before the body arrived ends the connection cleanly", () => {
+  const upload = Buffer.alloc(2_000_000, "a");
+
+  it("says Connection: close, and the client's next request on its keep-alive agent succeeds", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let round = 0; round < 4; round++) {
+        const refused = (await send(agent, "POST", "/refuse", upload)) as Answer;
+        expect(refused).toMatchObject({ status: 413, connection: "close" });
+        const next = await send(agent, "GET", "/next");
+        expect(next).toMatchObject({ status: 200, body: "ok" });
+      }
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it("keeps the connection when the body was read before answering", async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const first = (await send(agent, "POST", "/read", upload)) as Answer;
+      expect(first).toMatchObject({ status: 200, connection: "keep-alive" });
+      const next = (await send(agent, "GET", "/next")) as Answer;
+      expect(next).toMatchObject({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  });
+});
