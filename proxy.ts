@@ -11,6 +11,7 @@ import {
   sessionCookieOptions,
 } from "@/lib/auth/session-cookie";
 import { getEnv } from "@/lib/env";
+import { matchesAny, ROUTES } from "@/lib/routes";
 import { unavailablePage } from "@/lib/http/unavailable-page";
 import { createNonce, securityHeaders } from "@/lib/security/headers";
 import { securityContext } from "@/lib/security/runtime";
@@ -27,13 +28,13 @@ import { securityContext } from "@/lib/security/runtime";
  */
 
 function isProtected(pathname: string): boolean {
-  return pathname === "/" || pathname === "/account" || pathname.startsWith("/account/");
+  return matchesAny(ROUTES.protectedPages, pathname);
 }
 
 const RETRY_AFTER_SECONDS = "30";
 
 function isSignInPage(pathname: string): boolean {
-  return pathname === "/login" || pathname === "/register";
+  return matchesAny(ROUTES.signInPages, pathname);
 }
 
 const SESSION_ENDPOINT = "/api/auth/session";
@@ -84,7 +85,7 @@ function forwardRequestCookie(req: NextRequest, change: CookieChange | null): vo
 }
 
 function loginUrl(req: NextRequest, params: Record<string, string>): URL {
-  const url = new URL("/login", req.url);
+  const url = new URL(ROUTES.signIn, req.url);
   for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
   return url;
 }
@@ -148,7 +149,7 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   }
   // With `?error=` the page is explaining why a session ended (the redirect above): let it render.
   if (isSignInPage(pathname) && state.kind === "active" && !req.nextUrl.searchParams.has("error")) {
-    return redirect(new URL("/account", req.url));
+    return redirect(new URL(ROUTES.afterSignIn, req.url));
   }
 
   forwardRequestCookie(req, change);

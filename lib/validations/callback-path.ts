@@ -1,3 +1,5 @@
+import { ROUTES } from "@/lib/routes";
+
 /**
  * Where to go after signing in or out. Only a same-origin path is accepted, so a crafted link such as
  * `/login?callbackUrl=https://evil.example` cannot turn the sign-in page into an open redirect. Never
@@ -6,7 +8,7 @@
 export function safeCallbackPath(
   raw: string | null | undefined,
   origin: string,
-  fallback = "/account",
+  fallback: string = ROUTES.afterSignIn,
 ): string {
   if (!raw || !raw.startsWith("/") || raw.startsWith("//") || raw.startsWith("/\\"))
     return fallback;
