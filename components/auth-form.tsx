@@ -18,6 +18,7 @@ import {
   textLinkClassName,
 } from "@/components/field-styles";
 import { NETWORK_ERROR_MESSAGE, leavePageFor, postForm } from "@/components/form-request";
+import { EmailAddress } from "@/components/email-address";
 import { Notice } from "@/components/notice";
 import { PasswordInput } from "@/components/password-input";
 import { ResendLinkForm } from "@/components/resend-link-form";
@@ -408,7 +409,7 @@ function SuccessPanel({
   headingRef: RefObject<HTMLHeadingElement | null>;
   onStartOver: () => void;
 }) {
-  const email = <span className="font-medium break-all text-zinc-900">{success.email}</span>;
+  const email = <EmailAddress address={success.email} className="font-medium text-zinc-900" />;
   return (
     <div data-auth-success className="text-center">
       <div className="mx-auto flex size-12 items-center justify-center rounded-full bg-indigo-50 text-indigo-600 ring-8 ring-indigo-50/50">

@@ -3,6 +3,8 @@ import {
   confirmWithLink,
   expect,
   expectSessionEnded,
+  fillRegister,
+  newCustomer,
   registerAndConfirm,
   registerThroughForm,
   signIn,
@@ -114,4 +116,47 @@ test("sign-in returns to a same-origin callbackUrl and ignores a foreign one", a
   await page.goto(`/login?callbackUrl=${encodeURIComponent("https://evil.example/steal")}`);
   await signIn(page, customer.email, customer.password);
   await expect(page).toHaveURL(/\/account$/);
+});
+
+test("the check-inbox screen wraps a long address only between its parts, never inside a word", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 320, height: 800 });
+  const customer = {
+    ...newCustomer(),
+    email: `ada.lovelace.countess${Date.now().toString(36)}@analytical-engine.example.com`,
+  };
+  await page.goto("/register");
+  await fillRegister(page, customer);
+  await page.getByRole("button", { name: /create account/i }).click();
+  await expect(page.getByText(/check your inbox/i)).toBeVisible();
+
+  const address = page.locator("[data-email-address]");
+  await expect(address).toHaveText(customer.email);
+  // Each text node is one part of the address (wbr between them); one broken across lines shows as
+  // more than one line box. A part wider than the card may wrap: none of these is.
+  const parts = await address.evaluate((span) => {
+    const width = span.parentElement?.getBoundingClientRect().width ?? 0;
+    return [...span.childNodes]
+      .filter((node) => node.nodeType === Node.TEXT_NODE)
+      .map((node) => {
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        return {
+          text: node.textContent,
+          lines: lines.size,
+          fits: range.getBoundingClientRect().width <= width,
+        };
+      });
+  });
+  expect(parts.length).toBeGreaterThan(2);
+  const addressLines = await address.evaluate(
+    (span) => new Set([...span.getClientRects()].map((r) => Math.round(r.top))).size,
+  );
+  expect(addressLines, "at 320 px the address needs more than one line").toBeGreaterThan(1);
+  for (const part of parts) {
+    expect(part.fits).toBe(true);
+    expect(part.lines, `"${part.text}" stays on one line`).toBe(1);
+  }
 });
