@@ -1,7 +1,7 @@
 "use client";
 
 // First, before any zod schema exists: no eval-based JIT under the CSP (see the module).
-import "@/lib/security/zod-jitless";
+import "@/lib/validations/zod-jitless";
 import Link from "next/link";
 import { signIn } from "next-auth/react";
 import type { SignInResponse } from "next-auth/react";
@@ -22,7 +22,7 @@ import { EmailAddress } from "@/components/email-address";
 import { Notice } from "@/components/notice";
 import { PasswordInput } from "@/components/password-input";
 import { ResendLinkForm } from "@/components/resend-link-form";
-import { loginErrorMessage } from "@/lib/auth/login-errors";
+import { loginErrorMessage } from "@/lib/validations/login-errors";
 import type { FormResult } from "@/lib/validations/auth";
 import { safeCallbackPath } from "@/lib/validations/callback-path";
 

@@ -6,7 +6,7 @@ import { loginSchema } from "@/lib/validations/auth";
 import { clientAddress, type HeaderSource } from "./client-address";
 import { knownDeviceCookie, signKnownDevice, verifyKnownDevice } from "./known-device";
 import { noticeLockout } from "./lockout-notice";
-import { tooManyRequestsCode } from "./login-errors";
+import { tooManyRequestsCode } from "@/lib/validations/login-errors";
 import { normalisePassword } from "./passwords";
 import { rememberKnownDevice } from "./sign-in-answer";
 import { beginSignIn, signInNotJudged, signInSucceeded } from "./throttle";
@@ -15,7 +15,7 @@ import { padUntil } from "./uniform-timing";
 
 /**
  * next-auth puts a thrown error's message into the redirect URL (`?error=`), so only these fixed codes
- * are ever thrown; lib/auth/login-errors.ts turns them into sentences. A refusal by the throttle adds
+ * are ever thrown; lib/validations/login-errors.ts turns them into sentences. A refusal by the throttle adds
  * the wait in seconds (`TooManyRequests.600`), which is all the browser's `signIn()` gets to see.
  */
 export const SIGN_IN_ERROR = {

@@ -1,5 +1,5 @@
 import "server-only";
-import { requestPasswordReset } from "./password-reset";
+import { requestPasswordReset } from "@/lib/directus/passwords";
 import { claimLockoutMail } from "./throttle";
 
 /**

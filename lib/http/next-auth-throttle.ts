@@ -1,6 +1,6 @@
 import "server-only";
 import { knownDeviceSetCookie } from "@/lib/auth/known-device";
-import { retryAfterOf } from "@/lib/auth/login-errors";
+import { retryAfterOf } from "@/lib/validations/login-errors";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { withSignInAnswer } from "@/lib/auth/sign-in-answer";
 

@@ -2,7 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { secureApiHeaders } from "@/lib/security/runtime";
 import type { FormResult } from "@/lib/validations/auth";
-import { waitInWords } from "@/lib/wait-in-words";
+import { waitInWords } from "@/lib/validations/wait-in-words";
 
 export { waitInWords };
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as registerRoute } from "@/app/api/auth/register/route";
 import { authorizeCredentials } from "@/lib/auth/authorize";
 import { authOptions } from "@/lib/auth/options";
-import { requestPasswordReset, resetPassword } from "@/lib/auth/password-reset";
+import { requestPasswordReset, resetPassword } from "@/lib/directus/passwords";
 import { checkSession } from "@/lib/auth/live-session";
 import { resetRefreshCacheForTests } from "@/lib/auth/refresh";
 import { resetThrottleForTests } from "@/lib/auth/throttle";

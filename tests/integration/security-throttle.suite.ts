@@ -6,7 +6,7 @@
  * password reset when it came from everywhere (see lib/auth/throttle.ts for the policy).
  */
 import { describe, expect, it } from "vitest";
-import { loginErrorMessage } from "@/lib/auth/login-errors";
+import { loginErrorMessage } from "@/lib/validations/login-errors";
 import { POLICIES } from "@/lib/auth/throttle";
 import { linkIn, listMail, waitForMail } from "../support/mail";
 import {

@@ -9,7 +9,7 @@ import { AuthForm } from "@/components/auth-form";
 import { textLinkClassName } from "@/components/field-styles";
 import { Notice } from "@/components/notice";
 import { CONFIRMED_EMAIL_COOKIE } from "@/lib/auth/link-token";
-import { loginErrorMessage } from "@/lib/auth/login-errors";
+import { loginErrorMessage } from "@/lib/validations/login-errors";
 import { EMAIL_MAX_LENGTH } from "@/lib/validations/auth";
 
 export const metadata: Metadata = { title: "Sign in" };

@@ -17,7 +17,7 @@ const mocks = vi.hoisted(() => ({
 }));
 
 vi.mock("next-auth/react", () => ({ signIn: mocks.signIn }));
-vi.mock("@/lib/auth/login-errors", () => ({
+vi.mock("@/lib/validations/login-errors", () => ({
   loginErrorMessage: (code: string | null | undefined) =>
     code === "CredentialsSignin" ? "Incorrect email or password." : code ? "Sign-in failed." : null,
 }));

@@ -10,7 +10,7 @@ import { setupMswServer } from "./helpers";
 const mocks = vi.hoisted(() => ({ leavePageFor: vi.fn<(path: string) => void>() }));
 
 vi.mock("next-auth/react", () => ({ signIn: vi.fn() }));
-vi.mock("@/lib/auth/login-errors", () => ({ loginErrorMessage: () => null }));
+vi.mock("@/lib/validations/login-errors", () => ({ loginErrorMessage: () => null }));
 vi.mock("@/components/form-request", async (importOriginal) => ({
   ...(await importOriginal<typeof FormRequest>()),
   leavePageFor: mocks.leavePageFor,

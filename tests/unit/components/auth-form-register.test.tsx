@@ -8,7 +8,7 @@ import { NETWORK_ERROR_MESSAGE, UNAVAILABLE_MESSAGE } from "@/components/form-re
 import { deferred, setupMswServer } from "./helpers";
 
 vi.mock("next-auth/react", () => ({ signIn: vi.fn() }));
-vi.mock("@/lib/auth/login-errors", () => ({ loginErrorMessage: () => null }));
+vi.mock("@/lib/validations/login-errors", () => ({ loginErrorMessage: () => null }));
 
 const server = setupMswServer();
 afterEach(cleanup);

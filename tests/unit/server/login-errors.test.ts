@@ -4,7 +4,7 @@ import {
   loginErrorMessage,
   retryAfterOf,
   tooManyRequestsCode,
-} from "@/lib/auth/login-errors";
+} from "@/lib/validations/login-errors";
 
 describe("loginErrorMessage", () => {
   it("says nothing without a code", () => {

@@ -1,5 +1,5 @@
 import { clientAddress } from "@/lib/auth/client-address";
-import { requestPasswordReset } from "@/lib/auth/password-reset";
+import { requestPasswordReset } from "@/lib/directus/passwords";
 import { throttleForgotPassword } from "@/lib/auth/throttle";
 import { jsonResult, serviceUnavailable, tooManyRequests } from "@/lib/http/responses";
 import { readValidatedJson } from "@/lib/http/validated-json";

@@ -1,5 +1,5 @@
 import { clientAddress } from "@/lib/auth/client-address";
-import { resetPassword } from "@/lib/auth/password-reset";
+import { resetPassword } from "@/lib/directus/passwords";
 import { checkPasswordStrength } from "@/lib/auth/password-strength";
 import { withNormalisedPassword } from "@/lib/auth/passwords";
 import { resetTokenEmail } from "@/lib/auth/reset-token";

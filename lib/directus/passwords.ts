@@ -1,11 +1,7 @@
 import "server-only";
 import { passwordRequest, passwordReset } from "@directus/sdk";
-import { publicClient } from "@/lib/directus/client";
-import {
-  classifyDirectusError,
-  describeFailure,
-  type DirectusFailure,
-} from "@/lib/directus/errors";
+import { publicClient } from "./client";
+import { classifyDirectusError, describeFailure, type DirectusFailure } from "./errors";
 import { getEnv } from "@/lib/env";
 
 export type PasswordResetRequestOutcome = "sent" | "unavailable";

@@ -1,4 +1,4 @@
-import { waitInWords } from "@/lib/wait-in-words";
+import { waitInWords } from "./wait-in-words";
 
 /**
  * Sentences for the codes next-auth hands back after a sign-in (`signIn()`'s `error`, or `?error=` on
