@@ -10,7 +10,7 @@ import { claimLockoutMail } from "./throttle";
  * mail. Directus sends it only if the email has an active account, and answers alike either way.
  *
  * Not awaited by the sign-in: the refusal answers as fast for an email with an account as for one
- * without, and a mail that fails to go out is logged (password-reset.ts), never the customer's problem.
+ * without, and a mail that fails to go out is logged (lib/directus/passwords.ts), never the customer's problem.
  */
 export function noticeLockout(email: string): void {
   void (async () => {

@@ -33,7 +33,7 @@ function expectHardening(headers: Record<string, string>, label: string) {
   expect(headers["x-frame-options"], label).toBe("DENY");
   expect(headers["permissions-policy"], label).toContain("camera=()");
   expect(headers["cache-control"], label).toContain("no-store");
-  // The e2e app runs over http: HSTS would be wrong there (see tests/unit/security for https).
+  // The e2e app runs over http: HSTS would be wrong there (see tests/unit/lib/security/headers.test.ts for https).
   expect(headers["strict-transport-security"], label).toBeUndefined();
 }
 

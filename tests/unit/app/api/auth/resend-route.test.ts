@@ -9,7 +9,7 @@ import {
   http,
   server,
   setupServerTests,
-} from "./support";
+} from "../../../support/server";
 
 setupServerTests();
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { clientAddress, normaliseAddress } from "@/lib/auth/client-address";
 import { PEER_ADDRESS_HEADER, setSocketAddressPinnedForTests } from "@/lib/http/socket-address";
-import { setupServerTests } from "./support";
+import { setupServerTests } from "../../support/server";
 
 setupServerTests();
 

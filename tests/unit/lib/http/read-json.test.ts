@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DRAIN_MAX_BYTES, readJson } from "@/lib/http/read-json";
 import { jsonResult } from "@/lib/http/responses";
 import { rejectCrossSite } from "@/lib/http/same-origin";
-import { APP, setupServerTests } from "./support";
+import { APP, setupServerTests } from "../../support/server";
 
 setupServerTests();
 

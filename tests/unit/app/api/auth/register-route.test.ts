@@ -8,7 +8,7 @@ import {
   jsonRequest,
   server,
   setupServerTests,
-} from "./support";
+} from "../../../support/server";
 
 setupServerTests();
 

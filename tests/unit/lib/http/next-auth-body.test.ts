@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { describe, expect, it, vi } from "vitest";
 import { withBoundedBody } from "@/lib/http/next-auth-body";
-import { APP, setupServerTests } from "./support";
+import { APP, setupServerTests } from "../../support/server";
 
 setupServerTests();
 

@@ -10,7 +10,14 @@ import {
   describeFailure,
 } from "@/lib/directus/errors";
 import { startSession } from "@/lib/directus/sessions";
-import { DIRECTUS, HttpResponse, directusError, http, server, setupServerTests } from "./support";
+import {
+  DIRECTUS,
+  HttpResponse,
+  directusError,
+  http,
+  server,
+  setupServerTests,
+} from "../../support/server";
 
 setupServerTests();
 

@@ -18,7 +18,7 @@ import {
   sessionIdOf,
   freezeDateAt,
   setupServerTests,
-} from "./support";
+} from "../../support/server";
 
 setupServerTests();
 

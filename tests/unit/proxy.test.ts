@@ -17,7 +17,7 @@ import {
   server,
   sessionIdOf,
   setupServerTests,
-} from "./support";
+} from "./support/server";
 
 setupServerTests();
 

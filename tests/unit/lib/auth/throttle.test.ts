@@ -9,7 +9,7 @@ import {
 import { resetEnvCacheForTests } from "@/lib/env";
 import { tooManyRequests, waitInWords } from "@/lib/http/responses";
 import { memoryStore } from "@/lib/security/limits";
-import { setupServerTests } from "./support";
+import { setupServerTests } from "../../support/server";
 
 setupServerTests();
 

@@ -3,7 +3,7 @@ import { jsonResult } from "@/lib/http/responses";
 import { resetEnvCacheForTests } from "@/lib/env";
 import { API_CONTENT_SECURITY_POLICY } from "@/lib/security/headers";
 import { secureApiHeaders, securityContext, withSecurityHeaders } from "@/lib/security/runtime";
-import { setupServerTests } from "../server/support";
+import { setupServerTests } from "../../support/server";
 
 setupServerTests();
 

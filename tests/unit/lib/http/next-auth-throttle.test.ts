@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rememberKnownDevice } from "@/lib/auth/sign-in-answer";
 import { withSignInThrottle } from "@/lib/http/next-auth-throttle";
-import { APP, setupServerTests } from "./support";
+import { APP, setupServerTests } from "../../support/server";
 
 setupServerTests();
 

@@ -21,7 +21,7 @@ import {
   sessionAnswer,
   sessionIdOf,
   setupServerTests,
-} from "./support";
+} from "../../support/server";
 
 setupServerTests();
 

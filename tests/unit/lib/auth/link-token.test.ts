@@ -2,7 +2,7 @@ import { NextRequest } from "next/server";
 import { describe, expect, it, vi } from "vitest";
 import { LINK_TOKEN_MAX_AGE_SECONDS, readLinkToken } from "@/lib/auth/link-token";
 import proxy from "@/proxy";
-import { APP, DIRECTUS, HttpResponse, http, server, setupServerTests } from "./support";
+import { APP, DIRECTUS, HttpResponse, http, server, setupServerTests } from "../../support/server";
 
 setupServerTests();
 

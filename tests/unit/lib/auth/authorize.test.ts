@@ -15,7 +15,7 @@ import {
   sessionAnswer,
   sessionIdOf,
   setupServerTests,
-} from "./support";
+} from "../../support/server";
 
 setupServerTests();
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { POLICIES, createThrottle } from "@/lib/auth/throttle";
 import { memoryStore } from "@/lib/security/limits";
-import { setupServerTests } from "./support";
+import { setupServerTests } from "../../support/server";
 
 setupServerTests();
 

@@ -21,7 +21,7 @@ import {
   sessionIdOf,
   freezeDateAt,
   setupServerTests,
-} from "./support";
+} from "../../support/server";
 
 setupServerTests();
 

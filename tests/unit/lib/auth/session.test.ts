@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { getCurrentUser } from "@/lib/auth/session";
 import { sealProfile, VERIFIED_PROFILE_HEADER } from "@/lib/auth/verified-profile";
 import type { CustomerProfile } from "@/lib/directus/sessions";
-import { setupServerTests } from "./support";
+import { setupServerTests } from "../../support/server";
 
 /** The request headers next/headers hands the page: what proxy.ts forwarded. */
 const request = vi.hoisted(() => ({ headers: new Headers() }));

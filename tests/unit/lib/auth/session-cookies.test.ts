@@ -13,7 +13,7 @@ import {
   sessionAnswer,
   sessionIdOf,
   setupServerTests,
-} from "../server/support";
+} from "../../support/server";
 
 setupServerTests();
 

@@ -8,7 +8,7 @@ import {
   verifyKnownDevice,
 } from "@/lib/auth/known-device";
 import { resetEnvCacheForTests } from "@/lib/env";
-import { setupServerTests } from "./support";
+import { setupServerTests } from "../../support/server";
 
 setupServerTests();
 

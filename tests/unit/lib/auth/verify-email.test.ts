@@ -1,6 +1,13 @@
 import { describe, expect, it, vi } from "vitest";
 import { confirmEmail } from "@/lib/auth/verify-email";
-import { DIRECTUS, HttpResponse, directusError, http, server, setupServerTests } from "./support";
+import {
+  DIRECTUS,
+  HttpResponse,
+  directusError,
+  http,
+  server,
+  setupServerTests,
+} from "../../support/server";
 
 setupServerTests();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { screenNextAuthRequest } from "@/lib/http/next-auth-request";
-import { APP, setupServerTests } from "./support";
+import { APP, setupServerTests } from "../../support/server";
 
 setupServerTests();
 

@@ -19,7 +19,7 @@ import {
   sessionAnswer,
   sessionIdOf,
   setupServerTests,
-} from "./support";
+} from "../../support/server";
 
 setupServerTests();
 
