@@ -10,6 +10,7 @@
  * when they are free; when something (a developer's own `npm run dev`) holds one, .env.local in the
  * clone gets free ports instead, before `npm run dev` fills in its secrets as usual.
  * Writes bench/results/cold-latest.json and a copy named by time and git sha.
+ * One script on purpose: it must run with nothing but Node from a fresh clone, before any install.
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

@@ -1,5 +1,7 @@
 /**
  * Idempotent provisioning: makes a fresh or existing Directus ready for customer accounts.
+ * One file on purpose (over 250 lines): it runs in a plain node container with only directus/scripts
+ * mounted (docker-compose.yml), no dependencies, and its steps read best in the order they run.
  * Run it as often as you like: the second run changes nothing, and it never touches customers or data.
  *
  *   DIRECTUS_URL=… DIRECTUS_ADMIN_EMAIL=… DIRECTUS_ADMIN_PASSWORD=… node provision.mjs

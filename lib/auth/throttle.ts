@@ -13,6 +13,9 @@ import {
  * Rate limits for the customer flows, per account (normalised email, hashed) and per client address
  * (see client-address.ts for how far that address can be trusted).
  *
+ * Longer than most files on purpose: every budget and the arithmetic that keeps them below Directus's
+ * suspension (16 + 8 < 25) stay side by side, so one reading shows they add up.
+ *
  * Sign-in has one hard constraint. Directus counts every login attempt on an account since its last
  * successful one, never forgets (the counter only resets on success), and **suspends** the account
  * when the count passes `auth_login_attempts` (25): from then on only an administrator can let the
