@@ -21,25 +21,16 @@ export type { AuthFormProps } from "@/components/use-auth-form";
  * useAuthForm (use-auth-form.ts); this renders it, accessibly.
  */
 export function AuthForm(props: AuthFormProps) {
-  const {
-    spec,
-    passwordMinLength,
-    idFor,
-    values,
-    fieldErrors,
-    message,
-    pending,
-    success,
-    successHeading,
-    handleChange,
-    handleBlur,
-    handleSubmit,
-    startOver,
-  } = useAuthForm(props);
+  const form = useAuthForm(props);
+  const { spec, values, fieldErrors, message, pending, success } = form;
 
   if (success) {
     return (
-      <AuthSuccessPanel success={success} headingRef={successHeading} onStartOver={startOver} />
+      <AuthSuccessPanel
+        success={success}
+        headingRef={form.successHeading}
+        onStartOver={form.startOver}
+      />
     );
   }
 
@@ -48,17 +39,19 @@ export function AuthForm(props: AuthFormProps) {
     <AuthField
       key={field.name}
       field={field}
-      id={idFor(field.name)}
+      id={form.idFor(field.name)}
       value={values[field.name] ?? ""}
       error={fieldErrors[field.name]}
-      hint={field.autoComplete === "new-password" ? passwordHint(passwordMinLength) : undefined}
-      onChange={handleChange(field.name)}
-      onBlur={handleBlur(field)}
+      hint={
+        field.autoComplete === "new-password" ? passwordHint(form.passwordMinLength) : undefined
+      }
+      onChange={form.handleChange(field.name)}
+      onBlur={form.handleBlur(field)}
     />
   );
 
   return (
-    <form noValidate onSubmit={handleSubmit} aria-busy={pending} aria-label={spec.submitLabel}>
+    <form noValidate onSubmit={form.handleSubmit} aria-busy={pending} aria-label={spec.submitLabel}>
       <div className="flex flex-col gap-1.5">
         {spec.pairFirstTwo && firstField && secondField ? (
           <>

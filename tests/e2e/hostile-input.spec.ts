@@ -3,6 +3,7 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, stack, test } from "./fixtures";
+import { send, type Answer } from "./http-client";
 import { E2E_OUTPUT_DIR } from "./log-scan";
 
 /**
@@ -153,47 +154,12 @@ function inputs(): Input[] {
   ];
 }
 
-type Answer = { status: number; headers: http.IncomingHttpHeaders; text: string };
-
-function request(
+/** Every request of this file comes from one loopback address of its own (its throttles are its own). */
+const request = (
   method: string,
   target: string,
-  {
-    headers = {},
-    body,
-    agent = false,
-  }: { headers?: Record<string, string>; body?: Buffer; agent?: http.Agent | false } = {},
-): Promise<Answer> {
-  const url = new URL(target, stack.appUrl);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        hostname: url.hostname,
-        port: url.port,
-        path: target,
-        method,
-        localAddress: FROM,
-        agent,
-        headers: body === undefined ? headers : { ...headers, "content-length": body.length },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text: Buffer.concat(chunks).toString("utf8"),
-          }),
-        );
-        res.on("error", reject);
-      },
-    );
-    req.on("error", reject);
-    req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${target} got no answer`)));
-    req.end(body);
-  });
-}
+  options: { headers?: Record<string, string>; body?: Buffer; agent?: http.Agent | false } = {},
+) => send(FROM, method, target, options);
 
 function prepared(input: Input): {
   target: (p: string) => string;
@@ -308,6 +274,7 @@ test.describe("a refused upload does not poison the client's keep-alive connecti
               status: 0,
               headers: {},
               text: error.code ?? "",
+              ms: 0,
             }));
             if (connection === "keep-alive") {
               expect(refused.status, `${size} bytes`).toBe(413);

@@ -16,13 +16,20 @@ export type Answer = {
 
 export function send(
   from: string,
-  method: "GET" | "POST",
+  method: string,
   path: string,
   {
     headers = {},
     body,
     base = stack.appUrl,
-  }: { headers?: Record<string, string>; body?: string; base?: string } = {},
+    agent = false,
+  }: {
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+    base?: string;
+    /** A keep-alive agent to send on; by default each request has a connection of its own. */
+    agent?: http.Agent | false;
+  } = {},
 ): Promise<Answer> {
   const target = new URL(path, base);
   const started = performance.now();
@@ -36,7 +43,7 @@ export function send(
         localAddress: from,
         headers:
           body === undefined ? headers : { ...headers, "content-length": Buffer.byteLength(body) },
-        agent: false,
+        agent,
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -20,6 +20,28 @@ function streamOf(chunks: string[]): ReadableStream<Uint8Array> {
   });
 }
 
+/** A body that makes its chunks only when read (`count` of them, or endless), counting the reads. */
+function pulledBody(chunkBytes: number, count = Infinity) {
+  let pulled = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (pulled === count) return controller.close();
+      pulled += 1;
+      controller.enqueue(new Uint8Array(chunkBytes));
+    },
+  });
+  return { body, pulls: () => pulled };
+}
+
+function streamingPost(body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}) {
+  return new Request(`${APP}/api/x`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+    duplex: "half",
+  } as RequestInit);
+}
+
 async function statusOf(request: Request) {
   const result = await readJson(request);
   if (result.ok) return 200;
@@ -55,45 +77,18 @@ describe("readJson", () => {
   });
 
   it("reads a body refused by its Content-Length to its end when it is small enough, so the connection stays usable", async () => {
-    const chunk = "x".repeat(64 * 1024);
-    let pulled = 0;
+    const chunkBytes = 64 * 1024;
     const chunks = 32; // 2 MiB, the size that poisoned keep-alive connections
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (pulled === chunks) return controller.close();
-        pulled += 1;
-        controller.enqueue(new TextEncoder().encode(chunk));
-      },
-    });
-    const request = new Request(`${APP}/api/x`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "content-length": String(chunks * chunk.length),
-      },
-      body,
-      duplex: "half",
-    } as RequestInit);
+    const { body, pulls } = pulledBody(chunkBytes, chunks);
+    const request = streamingPost(body, { "content-length": String(chunks * chunkBytes) });
     expect(await statusOf(request)).toBe(413);
-    expect(pulled).toBe(chunks);
+    expect(pulls()).toBe(chunks);
   });
 
   it("stops draining past the limit", async () => {
-    let pulled = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulled += 1;
-        controller.enqueue(new Uint8Array(1024 * 1024));
-      },
-    });
-    const request = new Request(`${APP}/api/x`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body,
-      duplex: "half",
-    } as RequestInit);
-    expect(await statusOf(request)).toBe(413);
-    expect(pulled).toBeLessThanOrEqual(DRAIN_MAX_BYTES / (1024 * 1024) + 2);
+    const { body, pulls } = pulledBody(1024 * 1024);
+    expect(await statusOf(streamingPost(body))).toBe(413);
+    expect(pulls()).toBeLessThanOrEqual(DRAIN_MAX_BYTES / (1024 * 1024) + 2);
   });
 
   it("answers 413 while streaming when Content-Length is absent", async () => {
