@@ -50,6 +50,15 @@ const TOO_SLOW = "The request took too long to arrive.";
 
 type Read = { kind: "ok"; bytes: Uint8Array } | { kind: "too_large" } | { kind: "too_slow" };
 
+/** A promise that settles as "too_slow" after `ms`, and the means to stop its timer. */
+function timeLimit(ms: number): { expired: Promise<"too_slow">; clear: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<"too_slow">((resolve) => {
+    timer = setTimeout(() => resolve("too_slow"), ms);
+  });
+  return { expired, clear: () => clearTimeout(timer) };
+}
+
 async function readLimited(
   body: ReadableStream<Uint8Array>,
   maxBytes: number,
@@ -58,13 +67,10 @@ async function readLimited(
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<"too_slow">((resolve) => {
-    timer = setTimeout(() => resolve("too_slow"), timeoutMs);
-  });
+  const deadline = timeLimit(timeoutMs);
   try {
     for (;;) {
-      const next = await Promise.race([reader.read(), deadline]);
+      const next = await Promise.race([reader.read(), deadline.expired]);
       if (next === "too_slow") {
         await reader.cancel().catch(() => {});
         return { kind: "too_slow" };
@@ -72,13 +78,13 @@ async function readLimited(
       if (next.done) break;
       total += next.value.byteLength;
       if (total > maxBytes) {
-        await drain(reader, total, deadline);
+        await drain(reader, total, deadline.expired);
         return { kind: "too_large" };
       }
       chunks.push(next.value);
     }
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -92,7 +98,8 @@ async function readLimited(
 /**
  * Reads and discards the rest of a refused body, up to DRAIN_MAX_BYTES in all, for DRAIN_WINDOW_MS at
  * most and never past the body's deadline; past any of them the reader is cancelled and the answer
- * closes the connection instead.
+ * closes the connection instead. A body that fails while being thrown away changes nothing: the
+ * answer is a 413 either way.
  */
 async function drain(
   reader: ReadableStreamDefaultReader<Uint8Array>,
@@ -100,37 +107,21 @@ async function drain(
   deadline: Promise<"too_slow">,
 ): Promise<void> {
   let total = alreadyRead;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const window = new Promise<"too_slow">((resolve) => {
-    timer = setTimeout(() => resolve("too_slow"), DRAIN_WINDOW_MS);
-  });
+  const window = timeLimit(DRAIN_WINDOW_MS);
   try {
     for (;;) {
-      const next = await Promise.race([reader.read(), deadline, window]);
+      const next = await Promise.race([reader.read(), deadline, window.expired]);
       if (next === "too_slow") break;
       if (next.done) return;
       total += next.value.byteLength;
       if (total > DRAIN_MAX_BYTES) break;
     }
+  } catch {
+    // The stream failed: nothing left to throw away.
   } finally {
-    clearTimeout(timer);
+    window.clear();
   }
   await reader.cancel().catch(() => {});
-}
-
-/** Drains a body already known to be too large (see drain()). */
-async function drainAll(body: ReadableStream<Uint8Array>, timeoutMs: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<"too_slow">((resolve) => {
-    timer = setTimeout(() => resolve("too_slow"), timeoutMs);
-  });
-  try {
-    await drain(body.getReader(), 0, deadline);
-  } catch {
-    // A body that fails while being thrown away changes nothing: the answer is 413 either way.
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Reads a body of one of the `accepted` media types, bounded in size and time, as UTF-8 text. */
@@ -146,7 +137,11 @@ export async function readBody(
   const declared = Number(request.headers.get("content-length") ?? "0");
   if (Number.isFinite(declared) && declared > maxBytes) {
     // Refused by its declared size; thrown away first when small enough (see drain()).
-    if (declared <= DRAIN_MAX_BYTES && request.body) await drainAll(request.body, timeoutMs);
+    if (declared <= DRAIN_MAX_BYTES && request.body) {
+      const deadline = timeLimit(timeoutMs);
+      await drain(request.body.getReader(), 0, deadline.expired);
+      deadline.clear();
+    }
     return failure(413, TOO_LARGE);
   }
   if (!request.body) return failure(400, "The request is empty.");
