@@ -1,4 +1,4 @@
-import type http from "node:http";
+import http from "node:http";
 
 /**
  * Answers given at the Node server, before Next.js sees a request (installed with the socket-address
@@ -41,14 +41,18 @@ function pathDecodes(url: string | undefined): boolean {
 /**
  * An answer sent while the client may still be sending its body (a refusal before reading it) says
  * `Connection: close`: whatever the client sends after it must not be read as its next request, and
- * a keep-alive client must not send its next request on this connection.
+ * a keep-alive client must not send its next request on this connection. Installed once, on the
+ * prototype every server's responses share (pinSocketAddress() calls it), not per request.
  */
-function closeWhenAnsweredEarly(request: http.IncomingMessage, response: http.ServerResponse) {
-  const writeHead = response.writeHead;
-  response.writeHead = function writeHeadAfterBody(this: http.ServerResponse, ...args: unknown[]) {
-    if (!request.complete && !this.headersSent) this.setHeader("Connection", "close");
+export function closeAnswersSentBeforeTheBody(): void {
+  const writeHead = http.ServerResponse.prototype.writeHead;
+  http.ServerResponse.prototype.writeHead = function writeHeadAfterBody(
+    this: http.ServerResponse,
+    ...args: unknown[]
+  ) {
+    if (this.req && !this.req.complete && !this.headersSent) this.setHeader("Connection", "close");
     return (writeHead as (...a: unknown[]) => http.ServerResponse).apply(this, args);
-  } as typeof response.writeHead;
+  } as typeof writeHead;
 }
 
 /** True when the request has been answered here and must not reach Next. */
@@ -61,6 +65,5 @@ export function answerEarly(request: http.IncomingMessage, response: http.Server
     answer(response, 400, "The address is not valid.");
     return true;
   }
-  closeWhenAnsweredEarly(request, response);
   return false;
 }

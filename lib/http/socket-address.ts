@@ -1,6 +1,6 @@
 import http from "node:http";
 import https from "node:https";
-import { answerEarly } from "./early-answers";
+import { answerEarly, closeAnswersSentBeforeTheBody } from "./early-answers";
 
 /**
  * Gives route handlers the one client address nobody can forge: the TCP peer of the request.
@@ -49,6 +49,7 @@ export function pinSocketAddress(): void {
   pin(http.Server.prototype as never);
   // https.Server does not inherit from http.Server (it is a tls.Server); `next dev --experimental-https`.
   pin(https.Server.prototype as never);
+  closeAnswersSentBeforeTheBody();
   (globalThis as Pinned)[PINNED] = true;
 }
 
