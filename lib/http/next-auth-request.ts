@@ -54,10 +54,11 @@ export function screenNextAuthRequest(request: Request): Request | Response {
     );
     return response;
   }
-  return withSafeCallbackUrls(request, url);
+  return withSafeCallbackUrls(request, url, method);
 }
 
-function withSafeCallbackUrls(request: Request, url: URL): Request | Response {
+/** `method` is the request's, except HEAD: GET without a body (Next strips it); next-auth only knows GET. */
+function withSafeCallbackUrls(request: Request, url: URL, method: string): Request | Response {
   // next-auth reads cookies from the incoming request itself (next/headers), so a bad one cannot be
   // filtered out here: it is cleared, and the browser told to try again.
   const unsafeCookies = unsafeCallbackCookies(request.headers.get("cookie"), url.origin);
@@ -71,10 +72,8 @@ function withSafeCallbackUrls(request: Request, url: URL): Request | Response {
   }
   const callbackUrl = url.searchParams.get("callbackUrl");
   const safe = callbackUrl === null ? null : sameOriginPath(callbackUrl, url.origin, "/");
-  // HEAD is GET without a body (Next strips it); next-auth itself only knows GET.
-  if (safe === callbackUrl && request.method !== "HEAD") return request;
+  if (safe === callbackUrl && method === request.method) return request;
   if (safe !== null) url.searchParams.set("callbackUrl", safe);
-  const method = request.method === "HEAD" ? "GET" : request.method;
   // `duplex` is what streaming a body into a new Request needs; Next's init type does not list it.
   const init = { method, headers: request.headers, body: request.body, duplex: "half" };
   return new NextRequest(url, init as ConstructorParameters<typeof NextRequest>[1]);
