@@ -2,8 +2,8 @@ import type * as z from "zod/mini";
 import {
   forgotPasswordSchema,
   loginSchema,
+  newPasswordFormSchema,
   registerSchema,
-  resetPasswordSchema,
 } from "@/lib/validations/auth";
 
 export type AuthVariant = "login" | "register" | "forgot-password" | "reset-password";
@@ -18,13 +18,10 @@ export interface FieldSpec {
   autoComplete: "given-name" | "family-name" | "email" | "current-password" | "new-password";
 }
 
-/** What happens once the server accepts the form. */
-export type SuccessAction =
-  | { kind: "go-to-callback" }
-  | { kind: "go-to"; path: string }
-  | { kind: "panel"; panel: "check-inbox" | "reset-link-sent" };
-
-export type SubmitTarget = { kind: "next-auth-credentials" } | { kind: "json"; endpoint: string };
+export interface HelpLink {
+  href: string;
+  label: string;
+}
 
 export interface VariantSpec {
   fields: readonly FieldSpec[];
@@ -32,11 +29,10 @@ export interface VariantSpec {
   pairFirstTwo?: boolean;
   submitLabel: string;
   pendingLabel: string;
+  /** The fields' shared schema: the browser's instant check (the server checks the same). */
   schema: (passwordMinLength: number) => z.ZodMiniType<Record<string, unknown>>;
-  submit: SubmitTarget;
-  success: SuccessAction;
-  /** A 400 from this endpoint means the link in the email is spent: offer a way to get a new one. */
-  spentLinkHelp?: { href: string; label: string };
+  /** A link to offer beside a refusal, by the refusal's status (lib/forms/). */
+  helpFor?: Partial<Record<number, HelpLink>>;
 }
 
 const email: FieldSpec = { name: "email", label: "Email", type: "email", autoComplete: "email" };
@@ -50,8 +46,14 @@ export const AUTH_VARIANTS: Record<AuthVariant, VariantSpec> = {
     submitLabel: "Sign in",
     pendingLabel: "Signing in…",
     schema: () => loginSchema,
-    submit: { kind: "next-auth-credentials" },
-    success: { kind: "go-to-callback" },
+    // Refusing an unconfirmed account looks exactly like a wrong password (401), so every refusal
+    // of the credentials offers the confirmation link again.
+    helpFor: {
+      401: {
+        href: "/resend-confirmation",
+        label: "Registered but not confirmed yet? Send the link again",
+      },
+    },
   },
   register: {
     fields: [
@@ -64,16 +66,12 @@ export const AUTH_VARIANTS: Record<AuthVariant, VariantSpec> = {
     submitLabel: "Create account",
     pendingLabel: "Creating account…",
     schema: registerSchema,
-    submit: { kind: "json", endpoint: "/api/auth/register" },
-    success: { kind: "panel", panel: "check-inbox" },
   },
   "forgot-password": {
     fields: [email],
     submitLabel: "Send reset link",
     pendingLabel: "Sending…",
     schema: () => forgotPasswordSchema,
-    submit: { kind: "json", endpoint: "/api/auth/forgot-password" },
-    success: { kind: "panel", panel: "reset-link-sent" },
   },
   "reset-password": {
     fields: [
@@ -81,10 +79,9 @@ export const AUTH_VARIANTS: Record<AuthVariant, VariantSpec> = {
     ],
     submitLabel: "Set new password",
     pendingLabel: "Saving…",
-    schema: resetPasswordSchema,
-    submit: { kind: "json", endpoint: "/api/auth/reset-password" },
-    success: { kind: "go-to", path: "/login?reset=1" },
-    spentLinkHelp: { href: "/forgot-password", label: "Request a new link" },
+    schema: newPasswordFormSchema,
+    // A 400 means the link in the email is spent: offer a way to get a new one.
+    helpFor: { 400: { href: "/forgot-password", label: "Request a new link" } },
   },
 };
 

@@ -16,8 +16,8 @@ import type { AuthFormProps } from "@/components/use-auth-form";
 export type { AuthFormProps } from "@/components/use-auth-form";
 
 /**
- * The one form behind every auth page. What differs between pages (fields, schema, endpoint, what
- * success looks like) lives in AUTH_VARIANTS (auth-form-variants.ts); what the form does lives in
+ * The one form behind every auth page. What differs between pages (fields, schema, help
+ * links) lives in AUTH_VARIANTS (auth-form-variants.ts); what the form does lives in
  * useAuthForm (use-auth-form.ts); this renders it, accessibly.
  */
 export function AuthForm(props: AuthFormProps) {
@@ -51,7 +51,19 @@ export function AuthForm(props: AuthFormProps) {
   );
 
   return (
-    <form noValidate onSubmit={form.handleSubmit} aria-busy={pending} aria-label={spec.submitLabel}>
+    // A real POST to the page's Server Action before JavaScript runs or without it (never GET: the
+    // password would land in the address); `noValidate` so both ways show our messages, not the browser's.
+    <form
+      action={form.formAction}
+      noValidate
+      onSubmit={form.handleSubmit}
+      aria-busy={pending}
+      aria-label={spec.submitLabel}
+    >
+      {props.variant === "login" && props.callbackUrl ? (
+        // The server judges it again (same-origin paths only) before going there.
+        <input type="hidden" name="callbackUrl" value={props.callbackUrl} />
+      ) : null}
       <div className="flex flex-col gap-1.5">
         {spec.pairFirstTwo && firstField && secondField ? (
           <>

@@ -64,13 +64,17 @@ export function AuthSuccessPanel({
             If an account exists for {email}, we&apos;ve sent a link to reset its password. The link
             works once.
           </p>
-          <button
-            type="button"
-            onClick={onStartOver}
+          {/* A link, so it works without JavaScript too: it opens an empty form. */}
+          <a
+            href="/forgot-password"
+            onClick={(event) => {
+              event.preventDefault();
+              onStartOver();
+            }}
             className={`${secondaryButtonClassName} ${controlHeightClassName} mt-6 w-full`}
           >
             Use a different email
-          </button>
+          </a>
         </>
       )}
     </div>

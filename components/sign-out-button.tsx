@@ -1,19 +1,25 @@
 "use client";
 
-import { signOut } from "next-auth/react";
 import { useState } from "react";
+import type { FormEvent } from "react";
 import { secondaryButtonClassName } from "@/components/field-styles";
 
-export function SignOutButton() {
+/**
+ * "Sign out" is a form posting to a Server Action (app/(account)/actions.ts), so it works before and
+ * without JavaScript. Enhanced, the action is called directly so that a lost connection leaves a
+ * message and the button, not an error page; the action's redirect takes the browser on.
+ */
+export function SignOutButton({ action }: { action: () => Promise<void> }) {
   const [pending, setPending] = useState(false);
   const [failed, setFailed] = useState(false);
 
-  async function handleClick() {
+  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (pending) return;
     setPending(true);
     setFailed(false);
     try {
-      // next-auth revokes the refresh token (events.signOut), clears the cookie, then navigates away.
-      await signOut({ callbackUrl: "/login?signedOut=1" });
+      await action();
     } catch {
       setPending(false);
       setFailed(true);
@@ -21,10 +27,9 @@ export function SignOutButton() {
   }
 
   return (
-    <div className="flex flex-col items-end gap-1">
+    <form action={action} onSubmit={handleSubmit} className="flex flex-col items-end gap-1">
       <button
-        type="button"
-        onClick={handleClick}
+        type="submit"
         disabled={pending}
         aria-busy={pending}
         className={`${secondaryButtonClassName} h-9`}
@@ -34,6 +39,6 @@ export function SignOutButton() {
       <p role="status" className="text-xs text-red-600">
         {failed ? "We couldn't sign you out. Check your connection and try again." : null}
       </p>
-    </div>
+    </form>
   );
 }

@@ -1,23 +1,24 @@
 // First, before any zod schema exists: no eval-based JIT under the CSP (see the module).
 import "@/lib/validations/zod-jitless";
-import { signIn } from "next-auth/react";
-import type { SignInResponse } from "next-auth/react";
-import { useEffect, useId, useRef, useState } from "react";
+import { useActionState, useEffect, useId, useRef, useState } from "react";
 import type { ChangeEvent, FormEvent } from "react";
 import * as z from "zod/mini";
 import { AUTH_VARIANTS } from "@/components/auth-form-variants";
 import type { FieldName, FieldSpec, VariantSpec } from "@/components/auth-form-variants";
 import type { AuthSuccess } from "@/components/auth-success-panel";
-import { NETWORK_ERROR_MESSAGE, leavePageFor, postForm } from "@/components/form-request";
-import type { FormResult } from "@/lib/validations/auth";
-import { safeCallbackPath } from "@/lib/validations/callback-path";
-import { loginErrorMessage } from "@/lib/validations/login-errors";
+import { NETWORK_ERROR_MESSAGE, leavePageFor } from "@/components/leave-page";
+import { INITIAL_FORM_STATE } from "@/lib/validations/form-state";
+import type { FormState } from "@/lib/validations/form-state";
 
-export type AuthFormProps =
+/** A form's Server Action (the `actions.ts` beside each page), handed down by its page. */
+export type FormAction = (previous: FormState, formData: FormData) => Promise<FormState>;
+
+export type AuthFormProps = { action: FormAction } & (
   | { variant: "login"; callbackUrl?: string | undefined; email?: string | undefined }
   | { variant: "register"; passwordMinLength: number }
   | { variant: "forgot-password" }
-  | { variant: "reset-password"; passwordMinLength: number; token: string };
+  | { variant: "reset-password"; passwordMinLength: number }
+);
 
 type Values = Partial<Record<FieldName, string>>;
 type FieldErrors = Partial<Record<FieldName, string>>;
@@ -26,13 +27,6 @@ export interface FormMessage {
   text: string;
   help?: { href: string; label: string } | undefined;
 }
-
-const SIGN_IN_FALLBACK_MESSAGE = "We couldn't sign you in. Try again.";
-
-const RESEND_LINK_HELP = {
-  href: "/resend-confirmation",
-  label: "Registered but not confirmed yet? Send the link again",
-};
 
 function emptyValues(spec: VariantSpec): Values {
   return Object.fromEntries(spec.fields.map((f) => [f.name, ""]));
@@ -73,10 +67,27 @@ function focusField(id: string) {
   document.getElementById(id)?.focus();
 }
 
+function shownOf(spec: VariantSpec, state: FormState) {
+  const failed = state.result && !state.result.ok ? state.result : null;
+  const { fields, other } = splitErrors(spec, failed?.fieldErrors ?? {});
+  const message: FormMessage | null = failed
+    ? { text: [failed.message, ...other].join(" "), help: spec.helpFor?.[state.status] }
+    : null;
+  const success: AuthSuccess | null = state.panel
+    ? { panel: state.panel, email: state.values.email ?? "" }
+    : null;
+  return { fieldErrors: fields, message, success };
+}
+
 /**
  * Everything the auth form does, for every variant: its values, validation with the shared schema,
- * the two ways of submitting (next-auth's credentials sign-in, or our JSON routes), what success does,
- * and where focus goes after each change. AuthForm only renders what this returns.
+ * posting it to the page's Server Action, what the answer does, and where focus goes after each change.
+ * AuthForm only renders what this returns.
+ *
+ * Two ways in, one action. Without JavaScript (or before hydration) the browser posts the form itself
+ * and the server renders the page again with the action's answer, which `useActionState` hands back
+ * here as `posted`. Enhanced, submit checks the fields first and calls the same action directly, so a
+ * failed connection becomes a message instead of an error page.
  */
 export function useAuthForm(props: AuthFormProps) {
   const spec = AUTH_VARIANTS[props.variant];
@@ -84,19 +95,23 @@ export function useAuthForm(props: AuthFormProps) {
   const uid = useId();
   const idFor = (name: FieldName) => `${uid}-${name}`;
 
+  const [posted, formAction] = useActionState(props.action, INITIAL_FORM_STATE);
+  const shown = shownOf(spec, posted);
   const [values, setValues] = useState<Values>(() => ({
     ...emptyValues(spec),
     // Right after confirming, the sign-in form already knows who is signing in.
     ...(props.variant === "login" && props.email ? { email: props.email } : {}),
+    ...pickFields(spec, posted.values),
   }));
-  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<FormMessage | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>(shown.fieldErrors);
+  const [message, setMessage] = useState<FormMessage | null>(shown.message);
   const [pending, setPending] = useState(false);
-  const [success, setSuccess] = useState<AuthSuccess | null>(null);
+  const [success, setSuccess] = useState<AuthSuccess | null>(shown.success);
   // A ref as well as state: a second Enter press can arrive before React re-renders the disabled button.
   const inFlight = useRef(false);
   const successHeading = useRef<HTMLHeadingElement>(null);
   const startedOver = useRef(false);
+  const lastState = useRef<FormState>(posted);
 
   useEffect(() => {
     // Whatever had focus was just removed from the page; put focus (and the screen reader) on what
@@ -113,7 +128,7 @@ export function useAuthForm(props: AuthFormProps) {
   function input(current: Values): Record<string, string> {
     const base: Record<string, string> = {};
     for (const f of spec.fields) base[f.name] = current[f.name] ?? "";
-    return props.variant === "reset-password" ? { ...base, token: props.token } : base;
+    return base;
   }
 
   function recheck(name: FieldName, current: Values) {
@@ -140,67 +155,38 @@ export function useAuthForm(props: AuthFormProps) {
     };
   }
 
-  function fail(
-    result: Extract<FormResult, { ok: false }>,
-    status: number,
-    extraHelp?: FormMessage["help"],
-  ) {
-    const { fields, other } = splitErrors(spec, result.fieldErrors ?? {});
-    const help = extraHelp ?? (status === 400 ? spec.spentLinkHelp : undefined);
-    setValues((v) => clearPasswords(spec, v));
-    setFieldErrors(fields);
-    setMessage({ text: [result.message, ...other].join(" "), help });
+  function settle() {
     setPending(false);
     inFlight.current = false;
+  }
+
+  function show(state: FormState) {
+    lastState.current = state;
+    const next = shownOf(spec, state);
+    if (next.success) {
+      setSuccess(next.success);
+      setValues(emptyValues(spec));
+      setFieldErrors({});
+      setMessage(null);
+      settle();
+      return;
+    }
+    fail(next.fieldErrors, next.message);
+  }
+
+  function fail(fields: FieldErrors, failure: FormMessage | null) {
+    setValues((v) => clearPasswords(spec, v));
+    setFieldErrors(fields);
+    setMessage(failure);
+    settle();
     const firstInvalid = spec.fields.find((f) => fields[f.name]);
     const firstPassword = spec.fields.find((f) => f.type === "password");
     const target = firstInvalid ?? firstPassword;
     if (target) focusField(idFor(target.name));
   }
 
-  async function submitSignIn(data: Record<string, unknown>) {
-    const callbackUrl = props.variant === "login" ? props.callbackUrl : undefined;
-    let res: SignInResponse | undefined;
-    try {
-      res = await signIn<"credentials">("credentials", { ...data, redirect: false });
-    } catch {
-      fail({ ok: false, message: NETWORK_ERROR_MESSAGE }, 0);
-      return;
-    }
-    // next-auth v4 answers a rejected sign-in with ok: true and an error code, so check both.
-    if (res?.ok && !res.error) {
-      leavePageFor(safeCallbackPath(callbackUrl, window.location.origin));
-      return;
-    }
-    fail(
-      { ok: false, message: loginErrorMessage(res?.error) ?? SIGN_IN_FALLBACK_MESSAGE },
-      res?.status ?? 0,
-      // Refusing an unconfirmed account looks exactly like a wrong password, so every failed
-      // sign-in offers the confirmation link again.
-      res?.error === "CredentialsSignin" ? RESEND_LINK_HELP : undefined,
-    );
-  }
-
-  async function submitJson(endpoint: string, data: Record<string, unknown>) {
-    const { status, result } = await postForm(endpoint, data);
-    if (!result.ok) {
-      fail(result, status);
-      return;
-    }
-    const action = spec.success;
-    if (action.kind === "go-to") {
-      leavePageFor(action.path);
-      return;
-    }
-    if (action.kind === "panel") {
-      setSuccess({ panel: action.panel, email: typeof data.email === "string" ? data.email : "" });
-      setValues(emptyValues(spec));
-    }
-    setPending(false);
-    inFlight.current = false;
-  }
-
   async function handleSubmit(event: FormEvent<HTMLFormElement>) {
+    // The action is called below, after the checks; React does not post a form whose submit was prevented.
     event.preventDefault();
     if (inFlight.current) return;
 
@@ -213,13 +199,21 @@ export function useAuthForm(props: AuthFormProps) {
       return;
     }
 
+    const formData = new FormData(event.currentTarget);
     inFlight.current = true;
     setPending(true);
     setFieldErrors({});
     setMessage(null);
-    // Successful navigations keep the form pending on purpose: the page is about to be replaced.
-    if (spec.submit.kind === "next-auth-credentials") await submitSignIn(checked.data);
-    else await submitJson(spec.submit.endpoint, checked.data);
+    let state: FormState;
+    try {
+      state = await props.action(lastState.current, formData);
+    } catch {
+      fail({}, { text: NETWORK_ERROR_MESSAGE });
+      return;
+    }
+    // Leaving keeps the form pending on purpose: the page is about to be replaced.
+    if (state.goTo) leavePageFor(state.goTo);
+    else show(state);
   }
 
   function startOver() {
@@ -232,6 +226,7 @@ export function useAuthForm(props: AuthFormProps) {
     spec,
     passwordMinLength,
     idFor,
+    formAction,
     values,
     fieldErrors,
     message,
@@ -243,4 +238,14 @@ export function useAuthForm(props: AuthFormProps) {
     handleSubmit,
     startOver,
   };
+}
+
+/** Only this form's own fields, and never a password, from what the server sent back. */
+function pickFields(spec: VariantSpec, sent: Record<string, string>): Values {
+  const picked: Values = {};
+  for (const f of spec.fields) {
+    const value = sent[f.name];
+    if (f.type !== "password" && typeof value === "string") picked[f.name] = value;
+  }
+  return picked;
 }

@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { signOutAction } from "@/app/(account)/actions";
 import { BrandMark } from "@/components/auth-card";
 import { SignOutButton } from "@/components/sign-out-button";
 
@@ -8,7 +9,7 @@ export default function AccountLayout({ children }: { children: ReactNode }) {
       <header className="border-b border-zinc-200 bg-white">
         <div className="mx-auto flex h-16 max-w-3xl items-center justify-between gap-4 px-4 sm:px-6">
           <BrandMark size="sm" />
-          <SignOutButton />
+          <SignOutButton action={signOutAction} />
         </div>
       </header>
       {children}

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { getEnv } from "@/lib/env";
+import { ROUTES } from "@/lib/routes";
 import { secureCookies } from "./session-cookie";
 import { accountKey } from "./throttle";
 
@@ -23,8 +24,12 @@ const DAY = 24 * 60 * 60;
 /** Long enough that a customer who signs in a few times a year stays known. Renewed on every success. */
 export const KNOWN_DEVICE_MAX_AGE_SECONDS = 180 * DAY;
 
-/** Only next-auth's credentials callback reads it: no other request carries it. */
-const COOKIE_PATH = "/api/auth/callback/credentials";
+/**
+ * Only the sign-in form's post reads it (a Server Action posts to the page it is on): no other request
+ * carries it. next-auth's own credentials endpoint never sees it, so a sign-in there always counts
+ * against the account-wide budget.
+ */
+const COOKIE_PATH = ROUTES.signIn;
 
 export function knownDeviceCookieName(): string {
   return `${secureCookies() ? "__Secure-" : ""}known-device`;
@@ -79,14 +84,26 @@ export function knownDeviceCookie(cookieHeader: string | undefined): string | un
   return undefined;
 }
 
-/** The Set-Cookie line: httpOnly, SameSite=Lax and Secure like next-auth's own cookies. */
+/** httpOnly, SameSite=Lax and Secure like next-auth's own cookies. */
+export function knownDeviceCookieOptions() {
+  return {
+    path: COOKIE_PATH,
+    maxAge: KNOWN_DEVICE_MAX_AGE_SECONDS,
+    httpOnly: true,
+    sameSite: "lax" as const,
+    secure: secureCookies(),
+  };
+}
+
+/** The same cookie as a Set-Cookie line, for next-auth's answer (lib/http/next-auth-throttle.ts). */
 export function knownDeviceSetCookie(value: string): string {
+  const options = knownDeviceCookieOptions();
   return [
     `${knownDeviceCookieName()}=${value}`,
-    `Path=${COOKIE_PATH}`,
-    `Max-Age=${KNOWN_DEVICE_MAX_AGE_SECONDS}`,
+    `Path=${options.path}`,
+    `Max-Age=${options.maxAge}`,
     "HttpOnly",
     "SameSite=Lax",
-    ...(secureCookies() ? ["Secure"] : []),
+    ...(options.secure ? ["Secure"] : []),
   ].join("; ");
 }

@@ -6,6 +6,7 @@ import { sameOriginPath } from "@/lib/validations/callback-path";
 import { authorizeCredentials } from "./authorize";
 import { endSessionEverywhere } from "./end-session";
 import { secureCookies } from "./session-cookie";
+import { sessionClaimsOf } from "./tokens";
 
 /**
  * next-auth v4 with JWT sessions. The encrypted cookie carries the customer's Directus session token;
@@ -30,7 +31,7 @@ export const authOptions: NextAuthOptions = {
   },
   pages: {
     signIn: "/login",
-    // Without JavaScript, a failed sign-in lands here with `?error=<code>` instead of next-auth's page.
+    // next-auth's own error page is never shown: its errors land on the sign-in page with `?error=`.
     error: "/login",
   },
   providers: [
@@ -50,17 +51,8 @@ export const authOptions: NextAuthOptions = {
       return `${baseUrl}${sameOriginPath(url, baseUrl, "/")}`;
     },
     jwt({ token, user }) {
-      // `user` is only set right after authorize(); a fresh object drops next-auth's name/email/picture.
-      if (user) {
-        return {
-          sub: user.id,
-          sessionToken: user.sessionToken,
-          sessionIssuedAt: user.sessionIssuedAt,
-          sessionExpires: user.sessionExpires,
-          signedInAt: user.signedInAt,
-        };
-      }
-      return token;
+      // `user` is only set right after authorize().
+      return user ? sessionClaimsOf(user) : token;
     },
     session({ session, token }) {
       return { user: { id: token.sub ?? "" }, expires: session.expires };

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import type { User } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import type { DirectusSession } from "@/lib/directus/sessions";
 
@@ -15,6 +16,20 @@ export function sessionTokensOf(session: DirectusSession): SessionTokens {
     sessionToken: session.token,
     sessionIssuedAt: session.issuedAt,
     sessionExpires: session.expiresAt,
+  };
+}
+
+/**
+ * What the encrypted session cookie holds right after a sign-in: the customer's id and Directus
+ * session, nothing else (next-auth's default name/email/picture claims are dropped on purpose).
+ */
+export function sessionClaimsOf(user: User): JWT {
+  return {
+    sub: user.id,
+    sessionToken: user.sessionToken,
+    sessionIssuedAt: user.sessionIssuedAt,
+    sessionExpires: user.sessionExpires,
+    signedInAt: user.signedInAt,
   };
 }
 

@@ -95,6 +95,11 @@ export const loginSchema = z.strictObject({
 
 export const forgotPasswordSchema = z.strictObject({ email: emailSchema });
 
+/** What the person types on the reset page; the token travels separately (a cookie). */
+export function newPasswordFormSchema(passwordMinLength: number) {
+  return z.strictObject({ password: newPasswordSchema(passwordMinLength) });
+}
+
 export function resetPasswordSchema(passwordMinLength: number) {
   return z.strictObject({
     token: z

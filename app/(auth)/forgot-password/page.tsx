@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { AuthCard, FooterLink } from "@/components/auth-card";
+import { forgotPasswordAction } from "@/app/(auth)/forgot-password/actions";
 import { AuthForm } from "@/components/auth-form";
 
 export const metadata: Metadata = { title: "Reset your password" };
@@ -15,7 +16,7 @@ export default function ForgotPasswordPage() {
         </FooterLink>
       }
     >
-      <AuthForm variant="forgot-password" />
+      <AuthForm variant="forgot-password" action={forgotPasswordAction} />
     </AuthCard>
   );
 }

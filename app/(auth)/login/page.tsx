@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { firstParam } from "@/app/(auth)/search-params";
 import type { SearchParams } from "@/app/(auth)/search-params";
 import { AuthCard, FooterLink } from "@/components/auth-card";
+import { signInAction } from "@/app/(auth)/login/actions";
 import { AuthForm } from "@/components/auth-form";
 import { textLinkClassName } from "@/components/field-styles";
 import { Notice } from "@/components/notice";
@@ -71,6 +72,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       {/* The form re-checks this value before using it: it arrives straight from the address bar. */}
       <AuthForm
         variant="login"
+        action={signInAction}
         callbackUrl={firstParam(params.callbackUrl)}
         email={confirmedEmail?.slice(0, EMAIL_MAX_LENGTH)}
       />

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { connection } from "next/server";
 import { AuthCard, FooterLink } from "@/components/auth-card";
+import { registerAction } from "@/app/(auth)/register/actions";
 import { AuthForm } from "@/components/auth-form";
 import { getEnv } from "@/lib/env";
 
@@ -21,7 +22,11 @@ export default async function RegisterPage() {
         </FooterLink>
       }
     >
-      <AuthForm variant="register" passwordMinLength={passwordMinLength} />
+      <AuthForm
+        variant="register"
+        action={registerAction}
+        passwordMinLength={passwordMinLength}
+      />
     </AuthCard>
   );
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import Link from "next/link";
 import { AuthCard, FooterLink } from "@/components/auth-card";
+import { resetPasswordAction } from "@/app/(auth)/reset-password/actions";
 import { AuthForm } from "@/components/auth-form";
 import { primaryButtonClassName } from "@/components/field-styles";
 import { readLinkToken } from "@/lib/auth/link-token";
@@ -45,7 +46,7 @@ export default async function ResetPasswordPage() {
     >
       <AuthForm
         variant="reset-password"
-        token={token}
+        action={resetPasswordAction}
         passwordMinLength={getEnv().PASSWORD_MIN_LENGTH}
       />
     </AuthCard>

@@ -1,0 +1,41 @@
+"use server";
+
+import { cookies, headers } from "next/headers";
+import { knownDeviceCookieName, knownDeviceCookieOptions } from "@/lib/auth/known-device";
+import {
+  sessionCookieName,
+  sessionCookieNames,
+  sessionCookieOptions,
+} from "@/lib/auth/session-cookie";
+import { fieldsOf, leaveFor, stateOf } from "@/lib/forms/action-state";
+import { submitSignIn } from "@/lib/forms/sign-in";
+import { getEnv } from "@/lib/env";
+import { safeCallbackPath } from "@/lib/validations/callback-path";
+import type { FormState } from "@/lib/validations/form-state";
+
+/**
+ * The sign-in form's post (a Server Action: a real form post without JavaScript, and Next refuses
+ * one from another origin). Success sets next-auth's session cookie and leaves for the same-origin
+ * `callbackUrl` the form carried, or the account page.
+ */
+export async function signInAction(_previous: FormState, formData: FormData): Promise<FormState> {
+  const fields = fieldsOf(formData, ["email", "password"]);
+  const submission = await submitSignIn(fields, await headers());
+  if (!submission.ok) return stateOf(submission.answer, fields);
+
+  const jar = await cookies();
+  const name = sessionCookieName();
+  const options = sessionCookieOptions();
+  // Chunks (`name.0`…) of an older, larger cookie must not be read back together with the new one.
+  for (const stale of sessionCookieNames(jar)) {
+    if (stale !== name) jar.set(stale, "", { ...options, maxAge: 0 });
+  }
+  jar.set(name, submission.sessionCookie, options);
+  if (submission.knownDevice) {
+    jar.set(knownDeviceCookieName(), submission.knownDevice, knownDeviceCookieOptions());
+  }
+  const callbackUrl = formData.get("callbackUrl");
+  return leaveFor(
+    safeCallbackPath(typeof callbackUrl === "string" ? callbackUrl : null, getEnv().NEXTAUTH_URL),
+  );
+}

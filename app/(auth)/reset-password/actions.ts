@@ -1,0 +1,39 @@
+"use server";
+
+import { cookies, headers } from "next/headers";
+import { linkTokenCookie, readLinkToken } from "@/lib/auth/link-token";
+import { fieldsOf, leaveFor, stateOf } from "@/lib/forms/action-state";
+import { refused } from "@/lib/forms/answer";
+import { SPENT_LINK_STATUS, submitResetPassword } from "@/lib/forms/reset-password";
+import type { FormState } from "@/lib/validations/form-state";
+
+const PAGE = "/reset-password";
+
+/**
+ * "Choose a new password". The token comes from the page's cookie (the proxy moved it there from the
+ * mailed link), never from the form, so it is in neither the page nor the post.
+ */
+export async function resetPasswordAction(
+  _previous: FormState,
+  formData: FormData,
+): Promise<FormState> {
+  const fields = fieldsOf(formData, ["password"]);
+  const jar = await cookies();
+  const token = readLinkToken(jar, PAGE);
+  if (!token) {
+    return stateOf(
+      refused(
+        "This reset link is invalid or has expired. Request a new link to try again.",
+        SPENT_LINK_STATUS,
+      ),
+      fields,
+    );
+  }
+  const answer = await submitResetPassword({ ...fields, token }, await headers());
+  if (answer.status === SPENT_LINK_STATUS || answer.result.ok) {
+    const cookie = linkTokenCookie(PAGE);
+    jar.set(cookie.name, "", { ...cookie.options, maxAge: 0 });
+  }
+  if (!answer.result.ok) return stateOf(answer, fields);
+  return leaveFor("/login?reset=1");
+}

@@ -1,0 +1,25 @@
+import "server-only";
+import { decode } from "next-auth/jwt";
+import { getEnv } from "@/lib/env";
+import { endSessionEverywhere } from "./end-session";
+import { readSessionCookie, sessionCookieNames, sessionCookieOptions } from "./session-cookie";
+
+type CookieJar = {
+  getAll(): Array<{ name: string; value: string }>;
+  set(name: string, value: string, options: ReturnType<typeof sessionCookieOptions>): unknown;
+};
+
+/**
+ * Signs this browser out: ends the customer's Directus session (the same as next-auth's
+ * `events.signOut`, lib/auth/options.ts) and clears the session cookie with every chunk of it. A
+ * cookie that does not decode (expired, tampered, an old secret) is simply cleared.
+ */
+export async function signOutBrowser(jar: CookieJar): Promise<void> {
+  const raw = readSessionCookie(jar);
+  if (raw) {
+    const token = await decode({ token: raw, secret: getEnv().NEXTAUTH_SECRET }).catch(() => null);
+    if (typeof token?.sessionToken === "string") await endSessionEverywhere(token.sessionToken);
+  }
+  const options = sessionCookieOptions();
+  for (const name of sessionCookieNames(jar)) jar.set(name, "", { ...options, maxAge: 0 });
+}

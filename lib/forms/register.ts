@@ -1,0 +1,64 @@
+import "server-only";
+import { clientAddress, type HeaderSource } from "@/lib/auth/client-address";
+import { checkPasswordStrength } from "@/lib/auth/password-strength";
+import { withNormalisedPassword } from "@/lib/auth/passwords";
+import { registerCustomer } from "@/lib/auth/register";
+import { throttleRegister } from "@/lib/auth/throttle";
+import { padUntil } from "@/lib/auth/uniform-timing";
+import { getEnv } from "@/lib/env";
+import { registerSchema } from "@/lib/validations/auth";
+import {
+  accepted,
+  checkForm,
+  internalError,
+  refused,
+  serviceUnavailable,
+  tooManyRequests,
+  weakPassword,
+  type FormAnswer,
+} from "./answer";
+
+const REGISTERED_MESSAGE =
+  "Check your inbox: we've sent a link to confirm your email address. If you already have an account, sign in instead.";
+
+/** The registration form, from the JSON route or the Server Action. */
+export async function submitRegistration(
+  input: unknown,
+  headers: HeaderSource,
+): Promise<FormAnswer> {
+  // Strict schema: role, status, policies or any other extra field fails here and never reaches Directus.
+  const checked = checkForm(
+    registerSchema(getEnv().PASSWORD_MIN_LENGTH),
+    input,
+    withNormalisedPassword,
+  );
+  if (!checked.ok) return checked.answer;
+  // Like the schema, before the throttle (retrying with a better password costs no attempt) and
+  // before Directus; it looks at the form only, so it answers alike for every email.
+  const { email, first_name, last_name, password } = checked.data;
+  const strength = await checkPasswordStrength(password, [email, first_name, last_name]);
+  if (!strength.ok) return weakPassword(strength.message);
+
+  const verdict = await throttleRegister(email, clientAddress(headers));
+  if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
+
+  const startedAt = performance.now();
+  const outcome = await registerCustomer(checked.data);
+  switch (outcome.kind) {
+    case "accepted":
+      // A new email costs Directus a user insert and a password hash, an existing one nothing.
+      await padUntil(startedAt, "register");
+      return accepted(REGISTERED_MESSAGE, 201);
+    case "weak_password":
+      return weakPassword("This password is too easy to guess. Choose a longer or less common one.");
+    case "not_allowed":
+      return refused(
+        "We can't create an account for this email address. Contact support if you need one.",
+        403,
+      );
+    case "unavailable":
+      return serviceUnavailable();
+    case "failed":
+      return internalError();
+  }
+}

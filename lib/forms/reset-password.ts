@@ -1,0 +1,59 @@
+import "server-only";
+import { clientAddress, type HeaderSource } from "@/lib/auth/client-address";
+import { checkPasswordStrength } from "@/lib/auth/password-strength";
+import { withNormalisedPassword } from "@/lib/auth/passwords";
+import { resetTokenEmail } from "@/lib/auth/reset-token";
+import { throttleResetPassword } from "@/lib/auth/throttle";
+import { unlockAfterReset } from "@/lib/auth/unlock-after-reset";
+import { resetPassword } from "@/lib/directus/passwords";
+import { getEnv } from "@/lib/env";
+import { resetPasswordSchema } from "@/lib/validations/auth";
+import {
+  accepted,
+  checkForm,
+  refused,
+  serviceUnavailable,
+  tooManyRequests,
+  weakPassword,
+  type FormAnswer,
+} from "./answer";
+
+/** A 400 from this form means the link is spent: the form offers a new one (spentLinkHelp). */
+export const SPENT_LINK_STATUS = 400;
+
+/** "Choose a new password", from the JSON route or the Server Action (`input` holds the token). */
+export async function submitResetPassword(
+  input: unknown,
+  headers: HeaderSource,
+): Promise<FormAnswer> {
+  const checked = checkForm(
+    resetPasswordSchema(getEnv().PASSWORD_MIN_LENGTH),
+    input,
+    withNormalisedPassword,
+  );
+  if (!checked.ok) return checked.answer;
+  // Before the throttle and Directus, like the schema. The token names the account's email (unverified
+  // here, and only used to refuse passwords built from it).
+  const { token, password } = checked.data;
+  const strength = await checkPasswordStrength(password, [resetTokenEmail(token)]);
+  if (!strength.ok) return weakPassword(strength.message);
+
+  const address = clientAddress(headers);
+  const verdict = await throttleResetPassword(address);
+  if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
+
+  switch (await resetPassword(token, password)) {
+    case "ok":
+      await unlockAfterReset(token, password, address);
+      return accepted("Your password was changed. Sign in with your new password.", 200);
+    case "invalid_token":
+      return refused(
+        "This reset link is invalid or has expired. Request a new link to try again.",
+        SPENT_LINK_STATUS,
+      );
+    case "weak_password":
+      return weakPassword("This password is too easy to guess. Choose a longer or less common one.");
+    case "unavailable":
+      return serviceUnavailable();
+  }
+}
