@@ -74,7 +74,7 @@ function shownOf(spec: VariantSpec, state: FormState) {
     ? { text: [failed.message, ...other].join(" "), help: spec.helpFor?.[state.status] }
     : null;
   const success: AuthSuccess | null = state.panel
-    ? { panel: state.panel, email: state.values.email ?? "" }
+    ? { panel: state.panel.kind, email: state.panel.email }
     : null;
   return { fieldErrors: fields, message, success };
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { redirect, RedirectType } from "next/navigation";
+import { emailSchema } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
 import type { FormAnswer } from "./answer";
 
@@ -12,6 +13,15 @@ export function fieldsOf(formData: FormData, names: readonly string[]): Record<s
     if (value !== null) fields[name] = value;
   }
   return fields;
+}
+
+/** The panel a done form shows, with the address as the server reads it (trimmed, lower case). */
+export function panelFor(
+  kind: "check-inbox" | "reset-link-sent",
+  fields: Record<string, unknown>,
+): Pick<FormState, "panel"> {
+  const email = emailSchema.safeParse(fields.email);
+  return { panel: { kind, email: email.success ? email.data : "" } };
 }
 
 /** The answer as the form shows it, with what was typed except passwords. */

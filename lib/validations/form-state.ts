@@ -11,8 +11,8 @@ export interface FormState {
   result: FormResult | null;
   /** What was typed, to fill the form again. Never a password. */
   values: Record<string, string>;
-  /** The form is done: show this panel instead of it (the mail went to `values.email`). */
-  panel?: "check-inbox" | "reset-link-sent";
+  /** The form is done: show this panel instead of it, naming the address the mail went to. */
+  panel?: { kind: "check-inbox" | "reset-link-sent"; email: string };
   /** The form is done: go here with a full page load (only sent to the enhanced form). */
   goTo?: string;
 }

@@ -1,7 +1,7 @@
 "use server";
 
 import { headers } from "next/headers";
-import { fieldsOf, stateOf } from "@/lib/forms/action-state";
+import { fieldsOf, panelFor, stateOf } from "@/lib/forms/action-state";
 import { submitForgotPassword } from "@/lib/forms/forgot-password";
 import type { FormState } from "@/lib/validations/form-state";
 
@@ -12,5 +12,5 @@ export async function forgotPasswordAction(
 ): Promise<FormState> {
   const fields = fieldsOf(formData, ["email"]);
   const answer = await submitForgotPassword(fields, await headers());
-  return stateOf(answer, fields, answer.result.ok ? { panel: "reset-link-sent" } : {});
+  return stateOf(answer, fields, answer.result.ok ? panelFor("reset-link-sent", fields) : {});
 }

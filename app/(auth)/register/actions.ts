@@ -1,7 +1,7 @@
 "use server";
 
 import { headers } from "next/headers";
-import { fieldsOf, stateOf } from "@/lib/forms/action-state";
+import { fieldsOf, panelFor, stateOf } from "@/lib/forms/action-state";
 import { submitRegistration } from "@/lib/forms/register";
 import type { FormState } from "@/lib/validations/form-state";
 
@@ -9,5 +9,5 @@ import type { FormState } from "@/lib/validations/form-state";
 export async function registerAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const fields = fieldsOf(formData, ["first_name", "last_name", "email", "password"]);
   const answer = await submitRegistration(fields, await headers());
-  return stateOf(answer, fields, answer.result.ok ? { panel: "check-inbox" } : {});
+  return stateOf(answer, fields, answer.result.ok ? panelFor("check-inbox", fields) : {});
 }

@@ -1,55 +1,50 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { http, HttpResponse } from "msw";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AuthForm } from "@/components/auth-form";
-import type * as FormRequest from "@/components/form-request";
-import { setupMswServer } from "./helpers";
+import type * as LeavePage from "@/components/leave-page";
+import { mockAction, postedFields, refusedState } from "./helpers";
 
 const mocks = vi.hoisted(() => ({ leavePageFor: vi.fn<(path: string) => void>() }));
 
-vi.mock("next-auth/react", () => ({ signIn: vi.fn() }));
-vi.mock("@/lib/validations/login-errors", () => ({ loginErrorMessage: () => null }));
-vi.mock("@/components/form-request", async (importOriginal) => ({
-  ...(await importOriginal<typeof FormRequest>()),
+vi.mock("@/components/leave-page", async (importOriginal) => ({
+  ...(await importOriginal<typeof LeavePage>()),
   leavePageFor: mocks.leavePageFor,
 }));
 
-const server = setupMswServer();
+const action = mockAction();
 afterEach(cleanup);
 beforeEach(() => {
+  action.mockReset();
   mocks.leavePageFor.mockReset();
 });
 
-const SAME_ANSWER = "If an account exists for that email, we've sent a link.";
-
 describe("AuthForm variant forgot-password", () => {
   it("asks only for the email", () => {
-    render(<AuthForm variant="forgot-password" />);
+    render(<AuthForm variant="forgot-password" action={action} />);
     expect(screen.getByLabelText("Email")).toHaveAttribute("autocomplete", "email");
     expect(screen.queryByLabelText(/password/i)).not.toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Send reset link" })).toBeEnabled();
   });
 
   it("sends nothing for an invalid email", async () => {
-    render(<AuthForm variant="forgot-password" />);
+    render(<AuthForm variant="forgot-password" action={action} />);
     const user = userEvent.setup();
     await user.type(screen.getByLabelText("Email"), "ada.example.com");
     await user.click(screen.getByRole("button", { name: "Send reset link" }));
     expect(screen.getByLabelText("Email")).toHaveAccessibleDescription(/valid email address/);
-    // msw fails the test on any request without a handler; none is registered here.
+    expect(action).not.toHaveBeenCalled();
   });
 
   it("answers with the same neutral panel and lets the visitor start over", async () => {
-    let received: unknown;
-    server.use(
-      http.post("/api/auth/forgot-password", async ({ request }) => {
-        received = await request.json();
-        return HttpResponse.json({ ok: true, message: SAME_ANSWER }, { status: 202 });
-      }),
-    );
-    render(<AuthForm variant="forgot-password" />);
+    action.mockResolvedValue({
+      status: 202,
+      result: { ok: true },
+      values: {},
+      panel: { kind: "reset-link-sent", email: "ada@example.com" },
+    });
+    render(<AuthForm variant="forgot-password" action={action} />);
     const user = userEvent.setup();
     await user.type(screen.getByLabelText("Email"), "Ada@Example.com");
     await user.click(screen.getByRole("button", { name: "Send reset link" }));
@@ -58,52 +53,59 @@ describe("AuthForm variant forgot-password", () => {
     expect(screen.getByText(/if an account exists for/i)).toHaveTextContent(
       "If an account exists for ada@example.com, we've sent a link to reset its password.",
     );
-    expect(received).toEqual({ email: "ada@example.com" });
+    expect(postedFields(action)).toEqual({ email: "Ada@Example.com" });
 
-    await user.click(screen.getByRole("button", { name: "Use a different email" }));
+    // A link to an empty form, so it works without JavaScript; enhanced, it stays on the page.
+    const startOver = screen.getByRole("link", { name: "Use a different email" });
+    expect(startOver).toHaveAttribute("href", "/forgot-password");
+    await user.click(startOver);
     expect(screen.getByLabelText("Email")).toHaveValue("");
     expect(screen.getByLabelText("Email")).toHaveFocus();
   });
 });
 
 describe("AuthForm variant reset-password", () => {
-  const TOKEN = "reset-token-123";
-
   it("asks for a new password with the new-password autofill and a hint", () => {
-    render(<AuthForm variant="reset-password" token={TOKEN} passwordMinLength={12} />);
+    render(<AuthForm variant="reset-password" action={action} passwordMinLength={12} />);
     const password = screen.getByLabelText("New password");
     expect(password).toHaveAttribute("type", "password");
     expect(password).toHaveAttribute("autocomplete", "new-password");
     expect(password).toHaveAccessibleDescription(/At least 12 characters\./);
   });
 
-  it("sends the token with the password and goes to sign-in on success", async () => {
-    let received: unknown;
-    server.use(
-      http.post("/api/auth/reset-password", async ({ request }) => {
-        received = await request.json();
-        return HttpResponse.json({ ok: true }, { status: 200 });
-      }),
+  it("posts only the password (the token stays in its cookie) and goes to sign-in on success", async () => {
+    action.mockResolvedValue({
+      status: 200,
+      result: { ok: true },
+      values: {},
+      goTo: "/login?reset=1",
+    });
+    const { container } = render(
+      <AuthForm variant="reset-password" action={action} passwordMinLength={12} />,
     );
-    render(<AuthForm variant="reset-password" token={TOKEN} passwordMinLength={12} />);
     const user = userEvent.setup();
     await user.type(screen.getByLabelText("New password"), "a brand new passphrase");
     await user.click(screen.getByRole("button", { name: "Set new password" }));
 
     await waitFor(() => expect(mocks.leavePageFor).toHaveBeenCalledWith("/login?reset=1"));
-    expect(received).toEqual({ token: TOKEN, password: "a brand new passphrase" });
+    expect(postedFields(action)).toEqual({ password: "a brand new passphrase" });
+    expect(container.innerHTML).not.toMatch(/token/i);
+  });
+
+  it("refuses a password under the minimum before posting", async () => {
+    render(<AuthForm variant="reset-password" action={action} passwordMinLength={12} />);
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText("New password"), "too short");
+    await user.click(screen.getByRole("button", { name: "Set new password" }));
+    expect(screen.getByLabelText("New password")).toHaveAccessibleDescription(
+      /Use at least 12 characters\./,
+    );
+    expect(action).not.toHaveBeenCalled();
   });
 
   it("offers a new link when the token is spent, and clears the password", async () => {
-    server.use(
-      http.post("/api/auth/reset-password", () =>
-        HttpResponse.json(
-          { ok: false, message: "This reset link is invalid or has expired." },
-          { status: 400 },
-        ),
-      ),
-    );
-    render(<AuthForm variant="reset-password" token={TOKEN} passwordMinLength={12} />);
+    action.mockResolvedValue(refusedState(400, "This reset link is invalid or has expired."));
+    render(<AuthForm variant="reset-password" action={action} passwordMinLength={12} />);
     const user = userEvent.setup();
     await user.type(screen.getByLabelText("New password"), "a brand new passphrase");
     await user.click(screen.getByRole("button", { name: "Set new password" }));
@@ -116,13 +118,5 @@ describe("AuthForm variant reset-password", () => {
     );
     expect(screen.getByLabelText("New password")).toHaveValue("");
     expect(mocks.leavePageFor).not.toHaveBeenCalled();
-  });
-
-  it("reports a malformed token as a form-level message, without a request", async () => {
-    render(<AuthForm variant="reset-password" token={"x".repeat(3000)} passwordMinLength={12} />);
-    const user = userEvent.setup();
-    await user.type(screen.getByLabelText("New password"), "a brand new passphrase");
-    await user.click(screen.getByRole("button", { name: "Set new password" }));
-    expect(screen.getByRole("alert")).toHaveTextContent("This reset link is invalid.");
   });
 });

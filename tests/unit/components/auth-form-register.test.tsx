@@ -1,17 +1,17 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { http, HttpResponse } from "msw";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AuthForm } from "@/components/auth-form";
-import { NETWORK_ERROR_MESSAGE, UNAVAILABLE_MESSAGE } from "@/components/form-request";
-import { deferred, setupMswServer } from "./helpers";
+import { NETWORK_ERROR_MESSAGE } from "@/components/leave-page";
+import type { FormState } from "@/lib/validations/form-state";
+import { deferred, mockAction, postedFields, refusedState } from "./helpers";
 
-vi.mock("next-auth/react", () => ({ signIn: vi.fn() }));
-vi.mock("@/lib/validations/login-errors", () => ({ loginErrorMessage: () => null }));
-
-const server = setupMswServer();
+const action = mockAction();
 afterEach(cleanup);
+beforeEach(() => {
+  action.mockReset();
+});
 
 const MIN = 12;
 const customer = {
@@ -19,6 +19,13 @@ const customer = {
   last: "Lovelace",
   email: "ada@example.com",
   password: "correct horse battery",
+};
+
+const registered: FormState = {
+  status: 201,
+  result: { ok: true, message: "Check your inbox." },
+  values: {},
+  panel: { kind: "check-inbox", email: "ada@example.com" },
 };
 
 async function fill(values: Partial<typeof customer> = customer) {
@@ -36,7 +43,7 @@ function submit(user: ReturnType<typeof userEvent.setup>) {
 
 describe("AuthForm variant register", () => {
   it("labels every field with the autofill tokens password managers expect", () => {
-    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    render(<AuthForm variant="register" action={action} passwordMinLength={MIN} />);
     expect(screen.getByLabelText("First name")).toHaveAttribute("autocomplete", "given-name");
     expect(screen.getByLabelText("Last name")).toHaveAttribute("autocomplete", "family-name");
     expect(screen.getByLabelText("Email")).toHaveAttribute("autocomplete", "email");
@@ -48,14 +55,7 @@ describe("AuthForm variant register", () => {
   });
 
   it("builds the password rule from the configured minimum and sends nothing while it is broken", async () => {
-    let requests = 0;
-    server.use(
-      http.post("/api/auth/register", () => {
-        requests += 1;
-        return HttpResponse.json({ ok: true }, { status: 201 });
-      }),
-    );
-    render(<AuthForm variant="register" passwordMinLength={16} />);
+    render(<AuthForm variant="register" action={action} passwordMinLength={16} />);
     const user = await fill({ ...customer, password: "fifteen chars!!" });
     await submit(user);
 
@@ -68,18 +68,11 @@ describe("AuthForm variant register", () => {
     expect(password).toHaveFocus();
     // A client-side rejection does not throw away what was typed.
     expect(password).toHaveValue("fifteen chars!!");
-    expect(requests).toBe(0);
+    expect(action).not.toHaveBeenCalled();
   });
 
   it("refuses a name carrying a link or a phone number in the browser, before any request", async () => {
-    let requests = 0;
-    server.use(
-      http.post("/api/auth/register", () => {
-        requests += 1;
-        return HttpResponse.json({ ok: true }, { status: 201 });
-      }),
-    );
-    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    render(<AuthForm variant="register" action={action} passwordMinLength={MIN} />);
     const user = await fill({ ...customer, first: "Call 555 0100", last: "evil.example/unlock" });
     await submit(user);
     expect(screen.getByLabelText("First name")).toHaveAccessibleDescription(
@@ -89,11 +82,11 @@ describe("AuthForm variant register", () => {
       "Your last name can't contain a web address. If it has a dot, put a space after it.",
     );
     expect(screen.getByLabelText("First name")).toHaveFocus();
-    expect(requests).toBe(0);
+    expect(action).not.toHaveBeenCalled();
   });
 
   it("flags every invalid field at once and focuses the first", async () => {
-    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    render(<AuthForm variant="register" action={action} passwordMinLength={MIN} />);
     const user = userEvent.setup();
     await submit(user);
     expect(screen.getByLabelText("First name")).toHaveAccessibleDescription(
@@ -105,22 +98,15 @@ describe("AuthForm variant register", () => {
     expect(screen.getByLabelText("First name")).toHaveFocus();
   });
 
-  it("posts the normalised values as JSON and replaces the form with a check-your-inbox panel", async () => {
-    let received: unknown;
-    let contentType: string | null = null;
-    server.use(
-      http.post("/api/auth/register", async ({ request }) => {
-        contentType = request.headers.get("content-type");
-        received = await request.json();
-        return HttpResponse.json({ ok: true, message: "Check your inbox." }, { status: 201 });
-      }),
-    );
-    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+  it("posts the fields to its action and replaces the form with a check-your-inbox panel", async () => {
+    action.mockResolvedValue(registered);
+    render(<AuthForm variant="register" action={action} passwordMinLength={MIN} />);
     const user = await fill({ ...customer, first: "  Ada ", email: " ADA@example.com" });
     await submit(user);
 
     const heading = await screen.findByRole("heading", { name: "Check your inbox" });
     expect(heading).toHaveFocus();
+    // The address as the server read it.
     expect(screen.getByText("ada@example.com")).toBeInTheDocument();
     expect(screen.queryByRole("form")).not.toBeInTheDocument();
     expect(screen.queryByLabelText("Password")).not.toBeInTheDocument();
@@ -132,19 +118,18 @@ describe("AuthForm variant register", () => {
     expect(form?.querySelector('input[type="hidden"][name="email"]')).toHaveValue(
       "ada@example.com",
     );
-    expect(contentType).toBe("application/json");
-    expect(received).toEqual({
-      first_name: "Ada",
+    expect(postedFields(action)).toEqual({
+      first_name: "  Ada ",
       last_name: "Lovelace",
-      email: "ada@example.com",
+      email: "ADA@example.com",
       password: customer.password,
     });
   });
 
   it("shows a pending state until the server answers", async () => {
-    const answer = deferred<Response>();
-    server.use(http.post("/api/auth/register", () => answer.promise));
-    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    const answer = deferred<FormState>();
+    action.mockReturnValue(answer.promise);
+    render(<AuthForm variant="register" action={action} passwordMinLength={MIN} />);
     const user = await fill();
     await submit(user);
 
@@ -156,27 +141,18 @@ describe("AuthForm variant register", () => {
       "true",
     );
 
-    answer.resolve(HttpResponse.json({ ok: true }, { status: 201 }));
+    answer.resolve(registered);
     expect(await screen.findByRole("heading", { name: "Check your inbox" })).toBeInTheDocument();
   });
 
   it("shows the server's field errors and message, keeps the names and clears the password", async () => {
-    server.use(
-      http.post("/api/auth/register", () =>
-        HttpResponse.json(
-          {
-            ok: false,
-            message: "Check the highlighted fields.",
-            fieldErrors: {
-              email: ["That email address can't be used."],
-              password: ["Choose a less common password."],
-            },
-          },
-          { status: 422 },
-        ),
-      ),
+    action.mockResolvedValue(
+      refusedState(422, "Check the highlighted fields.", {
+        email: ["That email address can't be used."],
+        password: ["Choose a less common password."],
+      }),
     );
-    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    render(<AuthForm variant="register" action={action} passwordMinLength={MIN} />);
     const user = await fill();
     await submit(user);
 
@@ -198,15 +174,8 @@ describe("AuthForm variant register", () => {
   });
 
   it("shows the rate-limit message the server sends", async () => {
-    server.use(
-      http.post("/api/auth/register", () =>
-        HttpResponse.json(
-          { ok: false, message: "Too many attempts. Try again in 10 minutes." },
-          { status: 429, headers: { "Retry-After": "600" } },
-        ),
-      ),
-    );
-    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+    action.mockResolvedValue(refusedState(429, "Too many attempts. Try again in 10 minutes."));
+    render(<AuthForm variant="register" action={action} passwordMinLength={MIN} />);
     await submit(await fill());
     expect(await screen.findByRole("alert")).toHaveTextContent(
       "Too many attempts. Try again in 10 minutes.",
@@ -214,34 +183,9 @@ describe("AuthForm variant register", () => {
     expect(screen.getByLabelText("Password")).toHaveValue("");
   });
 
-  it("writes its own rate-limit message from Retry-After when the body is not ours", async () => {
-    server.use(
-      http.post(
-        "/api/auth/register",
-        () =>
-          new HttpResponse("<html>Too Many Requests</html>", {
-            status: 429,
-            headers: { "Content-Type": "text/html", "Retry-After": "300" },
-          }),
-      ),
-    );
-    render(<AuthForm variant="register" passwordMinLength={MIN} />);
-    await submit(await fill());
-    expect(await screen.findByRole("alert")).toHaveTextContent(
-      "Too many attempts. Try again in about 5 minutes.",
-    );
-  });
-
-  it("says the service is temporarily unavailable on a 503 without a body", async () => {
-    server.use(http.post("/api/auth/register", () => new HttpResponse(null, { status: 503 })));
-    render(<AuthForm variant="register" passwordMinLength={MIN} />);
-    await submit(await fill());
-    expect(await screen.findByRole("alert")).toHaveTextContent(UNAVAILABLE_MESSAGE);
-  });
-
-  it("says the server could not be reached when the request fails", async () => {
-    server.use(http.post("/api/auth/register", () => HttpResponse.error()));
-    render(<AuthForm variant="register" passwordMinLength={MIN} />);
+  it("says the server could not be reached when the post fails", async () => {
+    action.mockRejectedValue(new TypeError("Failed to fetch"));
+    render(<AuthForm variant="register" action={action} passwordMinLength={MIN} />);
     await submit(await fill());
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent(NETWORK_ERROR_MESSAGE);
