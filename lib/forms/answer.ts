@@ -35,10 +35,7 @@ export function tooManyRequests(retryAfterSeconds: number): FormAnswer {
 }
 
 export function serviceUnavailable(): FormAnswer {
-  return refused(
-    "The service is temporarily unavailable. Please try again in a few minutes.",
-    503,
-  );
+  return refused("The service is temporarily unavailable. Please try again in a few minutes.", 503);
 }
 
 export function internalError(): FormAnswer {

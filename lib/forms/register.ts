@@ -50,7 +50,9 @@ export async function submitRegistration(
       await padUntil(startedAt, "register");
       return accepted(REGISTERED_MESSAGE, 201);
     case "weak_password":
-      return weakPassword("This password is too easy to guess. Choose a longer or less common one.");
+      return weakPassword(
+        "This password is too easy to guess. Choose a longer or less common one.",
+      );
     case "not_allowed":
       return refused(
         "We can't create an account for this email address. Contact support if you need one.",

@@ -52,7 +52,9 @@ export async function submitResetPassword(
         SPENT_LINK_STATUS,
       );
     case "weak_password":
-      return weakPassword("This password is too easy to guess. Choose a longer or less common one.");
+      return weakPassword(
+        "This password is too easy to guess. Choose a longer or less common one.",
+      );
     case "unavailable":
       return serviceUnavailable();
   }

@@ -18,13 +18,13 @@ export const TOKEN_PAGES = ["/reset-password", "/verify-email"];
 
 /**
  * Their Referrer-Policy. The proxy moves the token out of the address before either page renders
- * (lib/auth/link-token.ts), so what a Referer could carry is the bare path. /verify-email is
- * `same-origin`, not `no-referrer`: its confirm button is a plain form POST (it must work without
- * JavaScript), and from a `no-referrer` page browsers send such a POST with `Origin: null`, which
- * Next's Server Action origin check rightly refuses. Other sites still get no Referer from it.
+ * (lib/auth/link-token.ts), so what a Referer could carry is the bare path. Both are `same-origin`,
+ * not `no-referrer`: their forms are real POSTs (they must work without JavaScript), and from a
+ * `no-referrer` page browsers send such a POST with `Origin: null`, which Next's Server Action origin
+ * check rightly refuses. Other sites still get no Referer from them.
  */
 export const TOKEN_PAGE_REFERRER_POLICY = {
-  "/reset-password": "no-referrer",
+  "/reset-password": "same-origin",
   "/verify-email": "same-origin",
 };
 

@@ -1,7 +1,9 @@
 import { test as base, expect, type Page } from "@playwright/test";
 import type { Fault } from "../support/loopback-proxy.mjs";
 import { linkIn, waitForMail } from "../support/mail";
-import { recordSecret } from "./log-scan";
+import { logRequestLine, recordPassword, recordSecret } from "./log-scan";
+
+export { recordPassword };
 
 /** Where the stack started by global-setup.ts lives (set there, inherited by the workers). */
 export const stack = {
@@ -14,7 +16,17 @@ export const stack = {
   adminPassword: process.env.E2E_ADMIN_PASSWORD ?? "",
 };
 
-export const test = base.extend({ baseURL: async ({}, provide) => provide(stack.appUrl) });
+export const test = base.extend<{ requestLines: void }>({
+  baseURL: async ({}, provide) => provide(stack.appUrl),
+  // Every request line the browser sends goes to the log the teardown scans for passwords.
+  requestLines: [
+    async ({ context }, provide) => {
+      context.on("request", (request) => logRequestLine(request.method(), request.url()));
+      await provide();
+    },
+    { auto: true },
+  ],
+});
 export { expect };
 
 let counter = 0;
@@ -23,7 +35,7 @@ export function newCustomer() {
   counter += 1;
   const id = `${Date.now().toString(36)}${counter}`;
   const password = `correct horse battery staple ${id}`;
-  recordSecret(password);
+  recordPassword(password);
   return {
     firstName: "Ada",
     // Unique per journey, in letters: names may not carry runs of 5 digits (lib/validations/auth.ts).

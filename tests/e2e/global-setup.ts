@@ -15,7 +15,7 @@ import { freePort, secret, spawnService } from "../../scripts/stack.mjs";
 import { startBackend } from "../support/backend";
 import { startLoopbackProxy } from "../support/loopback-proxy.mjs";
 import { SESSION_TTL_SECONDS } from "./constants";
-import { assertNoSecretsIn, E2E_OUTPUT_DIR } from "./log-scan";
+import { assertNoPasswordsInRequestLines, assertNoSecretsIn, E2E_OUTPUT_DIR } from "./log-scan";
 import { startStackControl } from "./stack-control";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -57,8 +57,9 @@ export default async function globalSetup() {
   mkdirSync(E2E_OUTPUT_DIR, { recursive: true });
   const appLog = path.join(E2E_OUTPUT_DIR, "app-output.log");
   const secretsFile = path.join(E2E_OUTPUT_DIR, "secrets-used.txt");
-  writeFileSync(appLog, "");
-  writeFileSync(secretsFile, "");
+  const passwordsFile = path.join(E2E_OUTPUT_DIR, "passwords-used.txt");
+  const requestLog = path.join(E2E_OUTPUT_DIR, "request-lines.log");
+  for (const file of [appLog, secretsFile, passwordsFile, requestLog]) writeFileSync(file, "");
 
   const appEnv: NodeJS.ProcessEnv = {
     ...process.env,
@@ -128,6 +129,8 @@ export default async function globalSetup() {
   process.env.E2E_ADMIN_PASSWORD = backend.adminPassword;
   process.env.E2E_CONTROL_URL = control.url;
   process.env.E2E_SECRETS_FILE = secretsFile;
+  process.env.E2E_PASSWORDS_FILE = passwordsFile;
+  process.env.E2E_REQUEST_LOG = requestLog;
 
   return async () => {
     await control.stop();
@@ -137,5 +140,6 @@ export default async function globalSetup() {
       recorded: secretsFile,
       known: [appEnv.NEXTAUTH_SECRET ?? "", backend.adminPassword],
     });
+    assertNoPasswordsInRequestLines(requestLog, passwordsFile);
   };
 }

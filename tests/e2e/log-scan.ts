@@ -18,6 +18,53 @@ export function recordSecret(value: string): void {
   if (file && value) appendFileSync(file, `${value}\n`);
 }
 
+/** A password a journey typed: a secret for the app's log, and never part of any request line. */
+export function recordPassword(value: string): void {
+  recordSecret(value);
+  const file = process.env.E2E_PASSWORDS_FILE;
+  if (file && value) appendFileSync(file, `${value}\n`);
+}
+
+/** The browser's side of an access log: `METHOD URL` of every request a journey's pages sent. */
+export function logRequestLine(method: string, url: string): void {
+  const file = process.env.E2E_REQUEST_LOG;
+  if (file) appendFileSync(file, `${method} ${url}\n`);
+}
+
+/**
+ * No password in any request line (the part of a request that access logs, proxies and browser
+ * history keep): a form that submitted with GET would put it there. Checked raw and percent-decoded.
+ */
+export function assertNoPasswordsInRequestLines(requestLog: string, passwordsFile: string): void {
+  const lines = readFileSync(requestLog, "utf8").split("\n").filter(Boolean);
+  if (!lines.some((line) => line.startsWith("POST "))) {
+    throw new Error(`${path.basename(requestLog)} holds no form post: the scan proves nothing`);
+  }
+  const passwords = readFileSync(passwordsFile, "utf8")
+    .split("\n")
+    .filter((s) => s.length >= 8);
+  if (passwords.length === 0) throw new Error("no journey recorded a password");
+  const decode = (line: string) => {
+    try {
+      return decodeURIComponent(line.replaceAll("+", " "));
+    } catch {
+      return line;
+    }
+  };
+  const leaking = lines.filter((line) =>
+    passwords.some((p) => line.includes(p) || decode(line).includes(p)),
+  ).length;
+  const passwordField = lines.filter((line) => /[?&]password=/i.test(line)).length;
+  if (leaking > 0 || passwordField > 0) {
+    throw new Error(
+      `${leaking + passwordField} request lines carry a password (see ${requestLog})`,
+    );
+  }
+  console.log(
+    `request-line scan: ${passwords.length} passwords absent from ${lines.length} request lines`,
+  );
+}
+
 export function assertNoSecretsIn(
   logFile: string,
   { recorded, known }: { recorded: string; known: string[] },

@@ -56,11 +56,7 @@ async function expectPageHeaders(answer: Answer) {
   }
   expect(policy, label).not.toMatch(/unsafe-inline|unsafe-eval|ws:/);
   expect(headers["referrer-policy"], label).toBe(
-    pathname === "/verify-email"
-      ? "same-origin"
-      : TOKEN_PAGES.includes(pathname)
-        ? "no-referrer"
-        : "strict-origin-when-cross-origin",
+    TOKEN_PAGES.includes(pathname) ? "same-origin" : "strict-origin-when-cross-origin",
   );
   expectHardening(headers, label);
 }

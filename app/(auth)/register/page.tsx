@@ -22,11 +22,7 @@ export default async function RegisterPage() {
         </FooterLink>
       }
     >
-      <AuthForm
-        variant="register"
-        action={registerAction}
-        passwordMinLength={passwordMinLength}
-      />
+      <AuthForm variant="register" action={registerAction} passwordMinLength={passwordMinLength} />
     </AuthCard>
   );
 }

@@ -10,9 +10,9 @@ import { getEnv } from "@/lib/env";
 
 export const metadata: Metadata = {
   title: "Choose a new password",
-  // The proxy has moved the link's token out of the address into a cookie (lib/auth/link-token.ts);
-  // no-referrer as well, in case anything ever puts it back.
-  referrer: "no-referrer",
+  // The proxy has moved the link's token out of the address into a cookie (lib/auth/link-token.ts).
+  // Not no-referrer: see TOKEN_PAGE_REFERRER_POLICY in lib/security/headers.js.
+  referrer: "same-origin",
 };
 
 // Reads the link's cookie on every visit: never serve a stored copy of this page.

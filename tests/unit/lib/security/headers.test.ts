@@ -114,8 +114,8 @@ describe("securityHeaders", () => {
   });
 
   it("sends no Referer to other sites from the pages a mailed link opens", () => {
-    expect(page("/reset-password")["Referrer-Policy"]).toBe("no-referrer");
-    // Its confirm form is a plain POST: from a no-referrer page it would carry `Origin: null`.
+    // Their forms are real POSTs: from a no-referrer page they would carry `Origin: null`.
+    expect(page("/reset-password")["Referrer-Policy"]).toBe("same-origin");
     expect(page("/verify-email")["Referrer-Policy"]).toBe("same-origin");
     expect(page("/reset-password-help")["Referrer-Policy"]).toBe("strict-origin-when-cross-origin");
     expect(page("/forgot-password")["Referrer-Policy"]).toBe("strict-origin-when-cross-origin");
@@ -172,7 +172,7 @@ describe("next.config.js headers()", () => {
     const headers = headersFor("/missing.txt");
     expect(headers["Content-Security-Policy"]).toBe(contentSecurityPolicy({}));
     expect(headers).not.toHaveProperty("Cache-Control");
-    expect(headersFor("/reset-password")["Referrer-Policy"]).toBe("no-referrer");
+    expect(headersFor("/reset-password")["Referrer-Policy"]).toBe("same-origin");
     expect(headersFor("/verify-email")["Referrer-Policy"]).toBe("same-origin");
     expect(headersFor("/login")["Referrer-Policy"]).toBe("strict-origin-when-cross-origin");
   });
