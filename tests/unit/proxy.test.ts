@@ -476,12 +476,13 @@ describe("proxy: security headers", () => {
   });
 
   it("refuses a cross-site form post to a page with a plain 403, and lets our own through", async () => {
-    for (const headers of [
+    const crossSite: Array<Record<string, string>> = [
       { origin: "https://evil.example" },
       // What a browser sends from a page with Referrer-Policy: no-referrer.
       { origin: "null" },
       { "sec-fetch-site": "cross-site" },
-    ]) {
+    ];
+    for (const headers of crossSite) {
       const response = await proxy(new NextRequest(`${APP}/login`, { method: "POST", headers }));
       expect(response.status, JSON.stringify(headers)).toBe(403);
       expect(await response.json()).toMatchObject({ ok: false, message: /refused/ });
