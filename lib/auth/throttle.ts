@@ -2,6 +2,7 @@ import "server-only";
 import { createHmac } from "node:crypto";
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { getEnv } from "@/lib/env";
+import { forgetProcessWide, processWide } from "@/lib/process-wide";
 import {
   memoryStore,
   redisStore,
@@ -274,15 +275,21 @@ function errorName(error: unknown): string {
   return typeof error;
 }
 
-let current: Throttle | undefined;
+/**
+ * This instance's limits: in Redis when REDIS_URL is set, in memory otherwise. Process-wide: the
+ * forms' Server Actions and the JSON and next-auth routes are separate bundles, and must all count
+ * against the same buckets.
+ */
+const CURRENT = "throttle";
+const current = () => processWide<{ throttle?: Throttle }>(CURRENT, () => ({}));
 
-/** This instance's limits: in Redis when REDIS_URL is set, in memory otherwise. */
 export function throttle(): Throttle {
-  if (!current) {
+  const slot = current();
+  if (!slot.throttle) {
     const url = getEnv().REDIS_URL;
-    current = createThrottle(url ? redisStore(url) : memoryStore());
+    slot.throttle = createThrottle(url ? redisStore(url) : memoryStore());
   }
-  return current;
+  return slot.throttle;
 }
 
 export function beginSignIn(
@@ -330,6 +337,6 @@ export function throttleResendConfirmation(
 
 /** Each test starts with empty buckets (and a store chosen from the env it set). */
 export function resetThrottleForTests(): void {
-  void current?.store.close();
-  current = undefined;
+  void current().throttle?.store.close();
+  forgetProcessWide(CURRENT);
 }

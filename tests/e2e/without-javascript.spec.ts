@@ -1,6 +1,7 @@
 import type { Page } from "@playwright/test";
 import {
   expect,
+  createActiveCustomer,
   fillRegister,
   mailLink,
   newCustomer,
@@ -145,4 +146,33 @@ test("sign-in returns to a same-origin callbackUrl and ignores a foreign one, wi
   await page.goto(`/login?callbackUrl=${encodeURIComponent("https://evil.example/steal")}`);
   await signIn(page, customer.email, customer.password);
   await expect(page).toHaveURL(/\/account$/);
+});
+
+test("no form on any page can be sent with GET", async ({ page }) => {
+  const customer = await createActiveCustomer();
+  const pages = [
+    "/login",
+    "/register",
+    "/forgot-password",
+    "/resend-confirmation",
+    // A link's token opens the form (it is judged only when the form is sent).
+    "/reset-password?token=not-judged-until-sent",
+    "/verify-email?token=not-judged-until-sent",
+  ];
+  let forms = 0;
+  const check = async (label: string) => {
+    const methods = await page.$$eval("form", (all) => all.map((form) => form.method));
+    forms += methods.length;
+    for (const method of methods) expect(method, label).toBe("post");
+  };
+  for (const path of pages) {
+    await page.goto(path);
+    await check(path);
+  }
+  await page.goto("/login");
+  await signIn(page, customer.email, customer.password);
+  await expect(page).toHaveURL(/\/account$/);
+  await check("/account");
+  // The count proves the pages had their forms: an empty page passes any per-form check.
+  expect(forms).toBeGreaterThanOrEqual(pages.length + 1);
 });

@@ -82,9 +82,9 @@ describe("the known-device cookie", () => {
     expect(knownDeviceCookie(undefined)).toBeUndefined();
   });
 
-  it("is set httpOnly, SameSite=Lax, only for the credentials callback, for 180 days", () => {
+  it("is set httpOnly, SameSite=Lax, only for the sign-in page (its form posts there), for 180 days", () => {
     expect(knownDeviceSetCookie("v1.a.b.c")).toBe(
-      `known-device=v1.a.b.c; Path=/api/auth/callback/credentials; Max-Age=${180 * 86_400}; HttpOnly; SameSite=Lax`,
+      `known-device=v1.a.b.c; Path=/login; Max-Age=${180 * 86_400}; HttpOnly; SameSite=Lax`,
     );
   });
 
