@@ -10,6 +10,7 @@ const BROWSER_SAFE =
 const SERVER_MODULES = [
   "@/lib/auth/*",
   "@/lib/directus/*",
+  "@/lib/forms/*",
   "@/lib/http/*",
   "@/lib/security/*",
   "@/lib/env",
