@@ -12,6 +12,7 @@ import {
 } from "@/lib/auth/session-cookie";
 import { getEnv } from "@/lib/env";
 import { matchesAny, ROUTES } from "@/lib/routes";
+import { refuseMalformedActionPost } from "@/lib/http/action-post";
 import { rejectCrossSite } from "@/lib/http/same-origin";
 import { unavailablePage } from "@/lib/http/unavailable-page";
 import { createNonce, securityHeaders } from "@/lib/security/headers";
@@ -125,11 +126,14 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   const security = securityHeaders({ pathname, nonce, ...securityContext() });
   const moved = moveLinkTokenToCookie(req);
   if (moved) return secured(moved, security);
-  // Pages take POSTs only as their forms' Server Actions. Next refuses a cross-site one too, but as a
-  // 500; this answers 403 with a plain message before any work.
-  const crossSite = req.method === "POST" ? rejectCrossSite(req) : null;
-  if (crossSite) {
-    return secured(new NextResponse(crossSite.body, crossSite), security);
+  // Pages take POSTs only as their forms' Server Actions. Next refuses a cross-site or malformed one
+  // too, but as a 500; these answer 403 or a plain 4xx before any work.
+  const refusedPost =
+    req.method === "POST" && pathname !== SESSION_ENDPOINT
+      ? (rejectCrossSite(req) ?? (await refuseMalformedActionPost(req)))
+      : null;
+  if (refusedPost) {
+    return secured(new NextResponse(refusedPost.body, refusedPost), security);
   }
   const state = await sessionState(req, needsCustomer(pathname));
 

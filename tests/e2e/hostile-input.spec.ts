@@ -282,3 +282,98 @@ test.describe("a refused upload does not poison the client's keep-alive connecti
     });
   }
 });
+
+test.describe("every form page × malformed Server Action post: no 5xx, no leak", () => {
+  const FORM_PAGES = [
+    "/login",
+    "/register",
+    "/forgot-password",
+    "/reset-password",
+    "/verify-email",
+    "/resend-confirmation",
+    "/account",
+  ];
+
+  /** A multipart body from ordered fields; `boundary` fixed so the header can name it. */
+  const multipart = (fields: Array<[string, string]>) => {
+    const boundary = "----hostile";
+    const parts = fields.map(
+      ([name, value]) =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
+    );
+    return {
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+      body: Buffer.from(`${parts.join("")}--${boundary}--\r\n`),
+    };
+  };
+
+  /** The id React rendered into the page's form (`$ACTION_1:0`), or a made-up one if it has none. */
+  async function actionIdOf(page: string): Promise<string> {
+    const html = (await request("GET", page)).text.replaceAll("&quot;", '"');
+    return /"id":"([0-9a-f]{20,})"/.exec(html)?.[1] ?? "00".repeat(21);
+  }
+
+  for (const page of FORM_PAGES) {
+    test(page, async () => {
+      const logBefore = appLog().length;
+      const id = await actionIdOf(page);
+      const origin = { origin: stack.appUrl };
+      const noJs = (bound: string, extra: Array<[string, string]> = []) =>
+        multipart([
+          ["$ACTION_REF_1", ""],
+          ["$ACTION_1:0", JSON.stringify({ id, bound: "$@1" })],
+          ["$ACTION_1:1", bound],
+          ["$ACTION_KEY", "k0"],
+          ["email", "ada@example.com"],
+          ["password", "correct horse battery"],
+          ...extra,
+        ]);
+      const cases: Array<{ label: string; headers: Record<string, string>; body: Buffer }> = [
+        {
+          label: "not multipart at all",
+          headers: { ...origin, "content-type": "multipart/form-data; boundary=x" },
+          body: Buffer.from("garbage"),
+        },
+        { label: "bound state not JSON", ...noJs("not json") },
+        { label: "bound state of the wrong shape", ...noJs('{"a":1}') },
+        { label: "unknown action id", ...multipart([["$ACTION_ID_deadbeef", ""]]) },
+        {
+          label: "a field over the form limit",
+          ...noJs("[{}]", [["first_name", "x".repeat(40_000)]]),
+        },
+        { label: "2 MB", ...noJs("[{}]", [["password", "x".repeat(2_000_000)]]) },
+        {
+          label: "enhanced call, body not JSON",
+          headers: { "next-action": id, "content-type": "text/plain;charset=UTF-8" },
+          body: Buffer.from("xx["),
+        },
+        {
+          label: "enhanced call, unknown id",
+          headers: { "next-action": "deadbeef", "content-type": "text/plain;charset=UTF-8" },
+          body: Buffer.from("[]"),
+        },
+        {
+          label: "enhanced call, reply part not JSON",
+          headers: { "next-action": id, ...multipart([["0", "{oops"]]).headers },
+          body: multipart([["0", "{oops"]]).body,
+        },
+        {
+          label: "cross-site",
+          headers: { origin: "https://evil.example", ...noJs("[{}]").headers },
+          body: noJs("[{}]").body,
+        },
+      ];
+      for (const { label, headers, body } of cases) {
+        const answer = await request("POST", page, {
+          headers: { origin: stack.appUrl, ...headers },
+          body,
+        });
+        expect(answer.status, `${page}: ${label}`).toBeGreaterThanOrEqual(200);
+        expect(answer.status, `${page}: ${label}`).toBeLessThan(500);
+        expectNoLeak(answer, `${page}: ${label}`);
+      }
+      const logged = appLog().slice(logBefore);
+      expect(logged).not.toMatch(/⨯|TypeError|SyntaxError|Unhandled|exceeded/);
+    });
+  }
+});
