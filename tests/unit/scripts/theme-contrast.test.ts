@@ -21,7 +21,23 @@ function contrast(a: string, b: string): number {
   return (hi + 0.05) / (lo + 0.05);
 }
 
-const backgrounds = ["canvas", "surface", "surface-muted"];
+/** `top` laid over `under` at `top`'s alpha (#rrggbbaa): the wash at its strongest, on the canvas. */
+function blend(top: string, under: string): string {
+  const alpha = Number.parseInt(top.slice(7, 9) || "ff", 16) / 255;
+  const channel = (i: number) =>
+    Math.round(
+      Number.parseInt(top.slice(i, i + 2), 16) * alpha +
+        Number.parseInt(under.slice(i, i + 2), 16) * (1 - alpha),
+    )
+      .toString(16)
+      .padStart(2, "0");
+  return `#${[1, 3, 5].map(channel).join("")}`;
+}
+
+for (const colors of [light, dark])
+  colors["washed-canvas"] = blend(colors.wash ?? "", colors.canvas ?? "");
+
+const backgrounds = ["canvas", "washed-canvas", "surface", "surface-muted"];
 /** [foreground, backgrounds, minimum ratio] */
 const pairs: Array<[string, string[], number]> = [
   ["fg", backgrounds, 4.5],
