@@ -9,8 +9,8 @@ const base =
   "focus:ring-3 disabled:cursor-not-allowed disabled:bg-surface-muted disabled:text-fg-subtle";
 
 const valid =
-  "border-border-input hover:border-fg-subtle focus:border-brand-text focus:ring-brand-text/25";
-const invalid = "border-danger focus:border-danger focus:ring-danger/25";
+  "border-border-input hover:border-fg-subtle focus:border-brand-text focus:ring-brand-text/35";
+const invalid = "border-danger focus:border-danger focus:ring-danger/35";
 
 export function inputClassName(isInvalid: boolean, extra = ""): string {
   return `${base} ${isInvalid ? invalid : valid}${extra ? ` ${extra}` : ""}`;
