@@ -178,14 +178,17 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   // session cookie as it is: being unable to reach Directus is no reason to sign anyone out.
   const directusDown = state.kind === "unavailable" || !(await isDirectusAvailable());
   if (pathname !== SESSION_ENDPOINT && directusDown) {
-    const res = new NextResponse(unavailablePage({ nonce, retryPath: callbackUrl }), {
-      status: 503,
-      headers: {
-        "Content-Type": "text/html; charset=utf-8",
-        "Cache-Control": "no-store",
-        "Retry-After": RETRY_AFTER_SECONDS,
+    const res = new NextResponse(
+      unavailablePage({ nonce, retryPath: callbackUrl, appName: getEnv().APP_NAME }),
+      {
+        status: 503,
+        headers: {
+          "Content-Type": "text/html; charset=utf-8",
+          "Cache-Control": "no-store",
+          "Retry-After": RETRY_AFTER_SECONDS,
+        },
       },
-    });
+    );
     return secured(applyCookie(res, change), security);
   }
 

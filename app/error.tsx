@@ -31,13 +31,13 @@ export default function ErrorPage({ error, retry }: { error: unknown; retry: () 
       <button type="button" onClick={() => retry()} className={primaryButtonClassName}>
         Try again
       </button>
-      <p className="mt-4 text-center text-sm text-zinc-600">
+      <p className="mt-4 text-center text-sm text-fg-muted">
         <Link href="/login" className={textLinkClassName}>
           Go to sign in
         </Link>
       </p>
       {digest ? (
-        <p className="mt-6 text-center font-mono text-xs text-zinc-400">Reference: {digest}</p>
+        <p className="mt-6 text-center font-mono text-xs text-fg-subtle">Reference: {digest}</p>
       ) : null}
     </AuthCard>
   );

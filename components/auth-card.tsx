@@ -1,8 +1,12 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { AppName } from "@/components/app-name";
 import { textLinkClassName } from "@/components/field-styles";
 
-/** The product mark. Decorative: every page has a heading that says where the visitor is. */
+/**
+ * The product mark and name (APP_NAME), at the top of every page. The mark is decorative; the name
+ * is plain text, not a heading: every page has its own heading that says where the visitor is.
+ */
 export function BrandMark({
   size = "md",
   className = "",
@@ -12,24 +16,29 @@ export function BrandMark({
 }) {
   const box = size === "sm" ? "size-8 rounded-lg" : "size-10 rounded-xl";
   return (
-    <div
-      aria-hidden="true"
-      className={`flex ${box} items-center justify-center bg-indigo-600 text-white shadow-sm shadow-indigo-600/30 ${className}`}
-    >
-      <svg viewBox="0 0 24 24" fill="none" className={size === "sm" ? "size-4" : "size-5"}>
-        <path
-          d="M12 3.5 19.5 8v8L12 20.5 4.5 16V8L12 3.5Z"
-          stroke="currentColor"
-          strokeWidth="1.75"
-          strokeLinejoin="round"
-        />
-        <path
-          d="M12 12.25 19.5 8M12 12.25 4.5 8M12 12.25v8.25"
-          stroke="currentColor"
-          strokeWidth="1.75"
-          strokeLinejoin="round"
-        />
-      </svg>
+    <div className={`flex items-center gap-2.5 ${className}`}>
+      <div
+        aria-hidden="true"
+        className={`flex ${box} shrink-0 items-center justify-center bg-brand text-on-brand shadow-sm shadow-brand/30`}
+      >
+        <svg viewBox="0 0 24 24" fill="none" className={size === "sm" ? "size-4" : "size-5"}>
+          <path
+            d="M12 3.5 19.5 8v8L12 20.5 4.5 16V8L12 3.5Z"
+            stroke="currentColor"
+            strokeWidth="1.75"
+            strokeLinejoin="round"
+          />
+          <path
+            d="M12 12.25 19.5 8M12 12.25 4.5 8M12 12.25v8.25"
+            stroke="currentColor"
+            strokeWidth="1.75"
+            strokeLinejoin="round"
+          />
+        </svg>
+      </div>
+      <AppName
+        className={`min-w-0 truncate font-semibold tracking-tight text-fg ${size === "sm" ? "text-sm" : "text-base"}`}
+      />
     </div>
   );
 }
@@ -40,12 +49,12 @@ export type StatusIconKind = "success" | "error" | "mail" | "clock";
 export function StatusIcon({ kind }: { kind: StatusIconKind }) {
   const tone =
     kind === "success"
-      ? "bg-emerald-50 text-emerald-600 ring-emerald-50/60"
+      ? "bg-success-soft text-success ring-success-soft/60"
       : kind === "error"
-        ? "bg-red-50 text-red-600 ring-red-50/60"
+        ? "bg-danger-soft text-danger ring-danger-soft/60"
         : kind === "clock"
-          ? "bg-amber-50 text-amber-600 ring-amber-50/60"
-          : "bg-indigo-50 text-indigo-600 ring-indigo-50/60";
+          ? "bg-warning-soft text-warning ring-warning-soft/60"
+          : "bg-brand-soft text-brand-text ring-brand-soft/60";
   const paths: Record<StatusIconKind, ReactNode> = {
     success: <path d="m4.5 12.75 6 6 9-13.5" />,
     error: <path d="M12 9v3.75m9-.75a9 9 0 1 1-18 0 9 9 0 0 1 18 0Zm-9 3.75h.01" />,
@@ -121,18 +130,18 @@ export function AuthCard({
   return (
     <main className="flex min-h-dvh flex-col items-center px-4 pt-12 pb-10 sm:justify-center sm:py-16">
       <div className="w-full max-w-[420px]">
-        <BrandMark className="mx-auto mb-8" />
-        <div className="overflow-hidden rounded-2xl border border-zinc-200/80 bg-white shadow-[0_1px_2px_rgb(0_0_0/0.04),0_12px_32px_-16px_rgb(0_0_0/0.16)]">
+        <BrandMark className="mb-8 justify-center" />
+        <div className="overflow-hidden rounded-2xl border border-border bg-surface shadow-[0_1px_2px_rgb(0_0_0/0.04),0_12px_32px_-16px_rgb(0_0_0/0.16)]">
           <div className="group/card px-5 py-7 sm:px-8 sm:py-8">
             <div
               className={`group-has-[[data-auth-success]]/card:hidden ${icon ? "text-center" : ""}`}
             >
               {icon ? <StatusIcon kind={icon} /> : null}
-              <h1 className="text-xl/7 font-semibold tracking-tight text-balance text-zinc-950">
+              <h1 className="text-xl/7 font-semibold tracking-tight text-balance text-fg">
                 {title}
               </h1>
               {subtitle ? (
-                <div className="mt-1.5 text-sm/6 text-pretty text-zinc-600">{subtitle}</div>
+                <div className="mt-1.5 text-sm/6 text-pretty text-fg-muted">{subtitle}</div>
               ) : null}
               {notice ? <div className="mt-5 text-left">{notice}</div> : null}
             </div>
@@ -141,7 +150,7 @@ export function AuthCard({
             ) : null}
           </div>
           {footer ? (
-            <div className="flex flex-col items-center gap-1.5 border-t border-zinc-100 bg-zinc-50/70 px-5 py-4 text-center text-sm/6 text-zinc-600 sm:px-8">
+            <div className="flex flex-col items-center gap-1.5 border-t border-border bg-surface-muted px-5 py-4 text-center text-sm/6 text-fg-muted sm:px-8">
               {footer}
             </div>
           ) : null}

@@ -70,17 +70,17 @@ export function AuthField({
 
   return (
     <div>
-      <label htmlFor={id} className="block text-sm/6 font-medium text-zinc-800">
+      <label htmlFor={id} className="block text-sm/6 font-medium text-fg">
         {field.label}
       </label>
       <div className="mt-1">{control}</div>
       {hint ? (
-        <p id={hintId} className="mt-1.5 text-xs/5 text-zinc-500">
+        <p id={hintId} className="mt-1.5 text-xs/5 text-fg-subtle">
           {hint}
         </p>
       ) : null}
       {/* The slot keeps its height when empty, so an error appearing does not push the form around. */}
-      <p id={errorId} className="mt-1 min-h-5 text-xs/5 font-medium text-red-600">
+      <p id={errorId} className="mt-1 min-h-5 text-xs/5 font-medium text-danger">
         {error}
       </p>
     </div>

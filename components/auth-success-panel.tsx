@@ -19,10 +19,10 @@ export function AuthSuccessPanel({
   headingRef: RefObject<HTMLHeadingElement | null>;
   onStartOver: () => void;
 }) {
-  const email = <EmailAddress address={success.email} className="font-medium text-zinc-900" />;
+  const email = <EmailAddress address={success.email} className="font-medium text-fg" />;
   return (
     <div data-auth-success className="text-center">
-      <div className="mx-auto flex size-12 items-center justify-center rounded-full bg-indigo-50 text-indigo-600 ring-8 ring-indigo-50/50">
+      <div className="mx-auto flex size-12 items-center justify-center rounded-full bg-brand-soft text-brand-text ring-8 ring-brand-soft/50">
         <svg
           aria-hidden="true"
           viewBox="0 0 24 24"
@@ -41,17 +41,17 @@ export function AuthSuccessPanel({
       <h2
         ref={headingRef}
         tabIndex={-1}
-        className="mt-5 text-xl/7 font-semibold tracking-tight text-zinc-950 outline-none"
+        className="mt-5 text-xl/7 font-semibold tracking-tight text-fg outline-none"
       >
         Check your inbox
       </h2>
       {success.panel === "check-inbox" ? (
         <>
-          <p className="mt-2 text-sm/6 text-zinc-600">
+          <p className="mt-2 text-sm/6 text-fg-muted">
             We sent a confirmation link to {email}. Open it and confirm with the password you just
             chose to activate your account.
           </p>
-          <p className="mt-4 text-xs/5 text-zinc-500">
+          <p className="mt-4 text-xs/5 text-fg-subtle">
             No email after a few minutes? Check your spam folder, or make sure the address is right.
           </p>
           <div className="mt-4">
@@ -60,7 +60,7 @@ export function AuthSuccessPanel({
         </>
       ) : (
         <>
-          <p className="mt-2 text-sm/6 text-zinc-600">
+          <p className="mt-2 text-sm/6 text-fg-muted">
             If an account exists for {email}, we&apos;ve sent a link to reset its password. The link
             works once.
           </p>

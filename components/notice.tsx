@@ -3,15 +3,15 @@ import type { ReactNode } from "react";
 export type NoticeTone = "success" | "error" | "info";
 
 const toneClasses: Record<NoticeTone, string> = {
-  success: "border-emerald-200 bg-emerald-50 text-emerald-900",
-  error: "border-red-200 bg-red-50 text-red-900",
-  info: "border-zinc-200 bg-zinc-50 text-zinc-800",
+  success: "border-success-border bg-success-soft text-success-text",
+  error: "border-danger-border bg-danger-soft text-danger-text",
+  info: "border-border bg-surface-muted text-fg",
 };
 
 const iconClasses: Record<NoticeTone, string> = {
-  success: "text-emerald-600",
-  error: "text-red-600",
-  info: "text-zinc-500",
+  success: "text-success",
+  error: "text-danger",
+  info: "text-fg-subtle",
 };
 
 /**

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { ChangeEvent } from "react";
-import { inputClassName } from "@/components/field-styles";
+import { fieldIconButtonClassName, inputClassName } from "@/components/field-styles";
 
 export interface PasswordInputProps {
   id: string;
@@ -65,7 +65,7 @@ export function PasswordInput({
         aria-label={visible ? "Hide password" : "Show password"}
         aria-pressed={visible}
         aria-controls={id}
-        className="absolute inset-y-0 right-0 flex w-11 items-center justify-center rounded-r-lg text-zinc-500 transition-colors hover:text-zinc-800 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600"
+        className={fieldIconButtonClassName}
       >
         {visible ? <EyeOffIcon /> : <EyeIcon />}
       </button>

@@ -21,7 +21,7 @@ export function ResendLinkForm({ email }: { email?: string | undefined }) {
   }
   return (
     <form method="post" action="/api/auth/resend-confirmation" aria-label="Send the link again">
-      <label htmlFor="resend-email" className="block text-sm/6 font-medium text-zinc-800">
+      <label htmlFor="resend-email" className="block text-sm/6 font-medium text-fg">
         Email
       </label>
       <div className="mt-1">

@@ -6,6 +6,11 @@ import { z } from "zod";
  * Parsed lazily so that `next build` (which has no secrets) can import modules that use it.
  */
 const envSchema = z.object({
+  /**
+   * The product's name: page headers, page titles and, through provisioning, the emails Directus
+   * sends. The default is provisioning's too (directus/scripts/provision.mjs, DEFAULT_PROJECT_NAME).
+   */
+  APP_NAME: z.string().trim().min(1).max(60).default("Customer Accounts"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   /** Public URL of this app. Links in emails are built from it, never from request headers. */
   NEXTAUTH_URL: z.url(),

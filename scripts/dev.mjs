@@ -97,6 +97,8 @@ async function main() {
       sessionTtl: env.SESSION_MAX_AGE_SECONDS ? `${env.SESSION_MAX_AGE_SECONDS}s` : undefined,
       // Directus's password policy repeats the app's minimum, so the console cannot set a shorter one.
       passwordMinLength: readPasswordMinLength(env.PASSWORD_MIN_LENGTH),
+      // The app's name signs the emails too.
+      projectName: env.APP_NAME || undefined,
       smtpPort: ports["mail SMTP"],
       onOutput: prefixed("directus"),
     });

@@ -166,6 +166,7 @@ export async function createPostgresDatabase(prefix = "customer_auth_test") {
  * @param {string} [o.sessionTtl]  the customers' idle session lifetime (directus-env.mjs; default 7d)
  * @param {number} [o.passwordMinLength]  the app's PASSWORD_MIN_LENGTH, which Directus's password
  *   policy repeats (provision.mjs; default 12)
+ * @param {string} [o.projectName]  the app's APP_NAME, which names the project in emails (provision.mjs)
  * @param {Record<string,string>} [o.extraEnv]
  * @param {(s: string) => void} [o.onOutput]
  */
@@ -192,6 +193,7 @@ export async function startProvisionedDirectus(o) {
       adminPassword: o.secrets.adminPassword,
       appUrl: o.appUrl,
       passwordMinLength: o.passwordMinLength,
+      projectName: o.projectName,
     });
     return { ...directus, report, env };
   } catch (err) {

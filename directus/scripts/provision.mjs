@@ -28,8 +28,12 @@ export const CUSTOMER_ROLE = "Customer";
 /** What earlier versions created for the app's static token, removed on sight. */
 export const OLD_SERVICE_ROLE = "Next.js server";
 export const OLD_SERVICE_EMAIL = "nextjs-server@example.com";
-/** Shown in emails ("Reset your … password") until an admin names the project in Settings. */
+/**
+ * The app's default APP_NAME (lib/env.ts), which names the project in emails ("Reset your … password").
+ * Until APP_NAME existed every project was given this name, so it counts as a placeholder too.
+ */
 export const DEFAULT_PROJECT_NAME = "Customer Accounts";
+const PLACEHOLDER_PROJECT_NAMES = ["Directus", DEFAULT_PROJECT_NAME];
 /** The app's rule (lib/env.ts, lib/validations/auth.ts): its default, bounds and maximum. */
 export const DEFAULT_PASSWORD_MIN_LENGTH = 12;
 const PASSWORD_MIN_LENGTH_BOUNDS = [8, 128];
@@ -220,8 +224,9 @@ async function ensureSettings(api, report, customerRoleId, projectName, appUrl, 
     project_url: appUrl.replace(/\/+$/, ""),
   };
   const current = await api.get(`/settings?fields=${Object.keys(wanted).join(",")}`);
-  // The project name signs every email. Replace only Directus's placeholder: an admin's choice stays.
-  if (current?.project_name && current.project_name !== "Directus") delete wanted.project_name;
+  // The project name signs every email. Replace only a placeholder: an admin's choice stays.
+  if (current?.project_name && !PLACEHOLDER_PROJECT_NAMES.includes(current.project_name))
+    delete wanted.project_name;
   const diff = Object.fromEntries(Object.entries(wanted).filter(([k, v]) => current?.[k] !== v));
   if (Object.keys(diff).length === 0) {
     report.unchanged.push("registration, password policy and console settings");
@@ -297,7 +302,8 @@ if (isMain(import.meta.url)) {
     // The app's public URL, as compose names it or as the app itself is configured.
     appUrl: process.env.APP_URL || process.env.NEXTAUTH_URL || need("APP_URL (or NEXTAUTH_URL)"),
     passwordMinLength,
-    projectName: process.env.PROJECT_NAME || undefined,
+    // The app's name; PROJECT_NAME is its name from before the app had one.
+    projectName: process.env.APP_NAME || process.env.PROJECT_NAME || undefined,
   }).then(
     (report) => console.log(formatReport(report)),
     (err) => {

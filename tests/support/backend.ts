@@ -54,7 +54,14 @@ export async function startBackend(
     extraEnv = {},
     // The same variable the app under test reads, so Directus's policy and the app's rule agree.
     passwordMinLength = readPasswordMinLength(process.env.PASSWORD_MIN_LENGTH),
-  }: { appUrl?: string; extraEnv?: Record<string, string>; passwordMinLength?: number } = {},
+    // Likewise the name: the emails then name the product the pages show.
+    projectName = process.env.APP_NAME || undefined,
+  }: {
+    appUrl?: string;
+    extraEnv?: Record<string, string>;
+    passwordMinLength?: number;
+    projectName?: string | undefined;
+  } = {},
 ): Promise<Backend> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `customer-auth-${lane}-`));
   let output = "";
@@ -95,6 +102,7 @@ export async function startBackend(
       db,
       extraEnv,
       passwordMinLength,
+      projectName,
       onOutput,
     });
     let running: { stop: () => Promise<void> } = directus;

@@ -23,37 +23,37 @@ export default async function AccountPage() {
 
   return (
     <main className="mx-auto max-w-3xl px-4 py-10 sm:px-6 sm:py-14">
-      <h1 className="text-2xl/8 font-semibold tracking-tight text-zinc-950">Your account</h1>
-      <p className="mt-1 text-sm/6 text-zinc-600">The details we have for you.</p>
+      <h1 className="text-2xl/8 font-semibold tracking-tight text-fg">Your account</h1>
+      <p className="mt-1 text-sm/6 text-fg-muted">The details we have for you.</p>
 
       <section
         aria-labelledby="signed-in-as"
-        className="mt-8 divide-y divide-zinc-100 rounded-2xl border border-zinc-200/80 bg-white shadow-[0_1px_2px_rgb(0_0_0/0.04)]"
+        className="mt-8 divide-y divide-border rounded-2xl border border-border bg-surface shadow-[0_1px_2px_rgb(0_0_0/0.04)]"
       >
         <div className="flex items-center gap-4 p-5 sm:p-6">
           <div
             aria-hidden="true"
-            className="flex size-12 shrink-0 items-center justify-center rounded-full bg-indigo-50 text-base font-semibold text-indigo-700"
+            className="flex size-12 shrink-0 items-center justify-center rounded-full bg-brand-soft text-base font-semibold text-brand-text"
           >
             {initials(user.firstName, user.lastName, user.email)}
           </div>
           <div className="min-w-0">
             <h2
               id="signed-in-as"
-              className="text-xs font-medium tracking-wide text-zinc-500 uppercase"
+              className="text-xs font-medium tracking-wide text-fg-subtle uppercase"
             >
               Signed in as
             </h2>
             {fullName ? (
-              <p className="mt-0.5 truncate text-base font-semibold text-zinc-900">{fullName}</p>
+              <p className="mt-0.5 truncate text-base font-semibold text-fg">{fullName}</p>
             ) : null}
-            <p className="truncate text-sm text-zinc-600">{user.email}</p>
+            <p className="truncate text-sm text-fg-muted">{user.email}</p>
           </div>
         </div>
         <div className="flex flex-col gap-4 p-5 sm:flex-row sm:items-center sm:justify-between sm:p-6">
           <div>
-            <h2 className="text-sm font-medium text-zinc-900">Password</h2>
-            <p className="mt-0.5 text-sm text-zinc-600">
+            <h2 className="text-sm font-medium text-fg">Password</h2>
+            <p className="mt-0.5 text-sm text-fg-muted">
               To change it, we&apos;ll email you a reset link.
             </p>
           </div>

@@ -83,7 +83,7 @@ export default async function VerifyEmailPage({
       footer={<FooterLink href="/resend-confirmation">Send the link again</FooterLink>}
     >
       <form action={confirmEmailAction} aria-label="Confirm your email">
-        <label htmlFor="confirm-password" className="block text-sm/6 font-medium text-zinc-800">
+        <label htmlFor="confirm-password" className="block text-sm/6 font-medium text-fg">
           Password
         </label>
         <div className="mt-1">
@@ -99,7 +99,7 @@ export default async function VerifyEmailPage({
             className={inputClassName(status === "wrong_password")}
           />
         </div>
-        <p id="confirm-password-hint" className="mt-1 text-sm/6 text-zinc-600">
+        <p id="confirm-password-hint" className="mt-1 text-sm/6 text-fg-muted">
           The password you chose when you registered.
         </p>
         <button type="submit" className={`${primaryButtonClassName} mt-4`}>
