@@ -36,7 +36,7 @@ export function SignOutButton({ action }: { action: () => Promise<void> }) {
       >
         {pending ? "Signing out…" : "Sign out"}
       </button>
-      <p role="status" className="text-xs text-red-600">
+      <p role="status" className="text-xs text-danger">
         {failed ? "We couldn't sign you out. Check your connection and try again." : null}
       </p>
     </form>
