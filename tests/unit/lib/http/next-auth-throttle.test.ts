@@ -78,7 +78,7 @@ describe("withSignInThrottle: next-auth's credentials answer", () => {
         CSRF,
         SESSION,
         expect.stringMatching(
-          /^known-device=v1\.a\.1\.m; Path=\/api\/auth\/callback\/credentials; /,
+          /^known-device=v1\.a\.1\.m; Path=\/login; /,
         ),
       ]);
     }
