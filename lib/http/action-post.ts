@@ -44,7 +44,9 @@ async function readWithin(request: Request, ms: number): Promise<ArrayBuffer | "
 
 export async function refuseMalformedActionPost(request: Request): Promise<Response | null> {
   if (request.method !== "POST") return null;
-  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  // Lower case only to compare: a multipart boundary is case-sensitive.
+  const header = request.headers.get("content-type") ?? "";
+  const type = header.toLowerCase();
   const isAction = request.headers.has("next-action") || type.startsWith("multipart/form-data");
   if (!isAction) return null;
 
@@ -66,7 +68,7 @@ export async function refuseMalformedActionPost(request: Request): Promise<Respo
   }
   let fields: FormData;
   try {
-    fields = await new Response(body, { headers: { "content-type": type } }).formData();
+    fields = await new Response(body, { headers: { "content-type": header } }).formData();
   } catch {
     return refuse(400, UNREADABLE);
   }
