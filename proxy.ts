@@ -175,9 +175,12 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
 
   // Every page here either needs Directus or leads to a form that does. A page cannot answer 503
   // itself (see lib/http/unavailable-page.ts), so when Directus is down the proxy does, leaving the
-  // session cookie as it is: being unable to reach Directus is no reason to sign anyone out.
-  const directusDown = state.kind === "unavailable" || !(await isDirectusAvailable());
-  if (pathname !== SESSION_ENDPOINT && directusDown) {
+  // session cookie as it is: being unable to reach Directus is no reason to sign anyone out. A form's
+  // post goes on to its action, which says so in the form itself (and signing out still works).
+  const answersItself = pathname === SESSION_ENDPOINT || req.method === "POST";
+  const directusDown =
+    !answersItself && (state.kind === "unavailable" || !(await isDirectusAvailable()));
+  if (directusDown) {
     const res = new NextResponse(
       unavailablePage({ nonce, retryPath: callbackUrl, appName: getEnv().APP_NAME }),
       {

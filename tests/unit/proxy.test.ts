@@ -597,6 +597,23 @@ describe("proxy: while Directus cannot be reached", () => {
     expect(pings()).toBe(1);
   });
 
+  it("lets a form's post through to its action, which answers in the form itself", async () => {
+    directusPing(() => HttpResponse.error());
+    expect((await page("/login")).status).toBe(503);
+    const post = await proxy(
+      new NextRequest(`${APP}/login`, {
+        method: "POST",
+        headers: {
+          origin: new URL(APP).origin,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: "email=a",
+      }),
+    );
+    expect(post.status).toBe(200);
+    expect(post.headers.get("x-middleware-next")).toBe("1");
+  });
+
   it("gives the 503 page this request's nonce and a way back to the same address", async () => {
     directusPing(() => HttpResponse.error());
     const res = await page("/verify-email?next=a%22b");
