@@ -2,9 +2,19 @@
 import "@/lib/validations/zod-jitless";
 import { useActionState, useEffect, useId, useRef, useState } from "react";
 import type { ChangeEvent, FormEvent } from "react";
-import * as z from "zod/mini";
 import { AUTH_VARIANTS } from "@/components/auth-form-variants";
-import type { FieldName, FieldSpec, VariantSpec } from "@/components/auth-form-variants";
+import type { FieldName, FieldSpec } from "@/components/auth-form-variants";
+import {
+  clearPasswords,
+  emptyValues,
+  focusField,
+  pickFields,
+  shownFor,
+  validate,
+  type FieldErrors,
+  type FormMessage,
+  type Values,
+} from "@/components/auth-form-state";
 import type { AuthSuccess } from "@/components/auth-success-panel";
 import { NETWORK_ERROR_MESSAGE, leavePageFor } from "@/components/leave-page";
 import { INITIAL_FORM_STATE } from "@/lib/validations/form-state";
@@ -19,65 +29,6 @@ export type AuthFormProps = { action: FormAction } & (
   | { variant: "forgot-password" }
   | { variant: "reset-password"; passwordMinLength: number }
 );
-
-type Values = Partial<Record<FieldName, string>>;
-type FieldErrors = Partial<Record<FieldName, string>>;
-
-export interface FormMessage {
-  text: string;
-  help?: { href: string; label: string } | undefined;
-}
-
-function emptyValues(spec: VariantSpec): Values {
-  return Object.fromEntries(spec.fields.map((f) => [f.name, ""]));
-}
-
-function isFieldName(spec: VariantSpec, key: string): key is FieldName {
-  return spec.fields.some((f) => f.name === key);
-}
-
-/** Splits zod's or the server's errors into per-field messages (first one wins) and the rest. */
-function splitErrors(spec: VariantSpec, errors: Record<string, string[] | undefined>) {
-  const fields: FieldErrors = {};
-  const other: string[] = [];
-  for (const [key, messages] of Object.entries(errors)) {
-    const first = messages?.[0];
-    if (!first) continue;
-    if (isFieldName(spec, key)) fields[key] = first;
-    else other.push(first);
-  }
-  return { fields, other };
-}
-
-function validate(spec: VariantSpec, passwordMinLength: number, input: Record<string, string>) {
-  const parsed = spec.schema(passwordMinLength).safeParse(input);
-  if (parsed.success) return { ok: true as const, data: parsed.data };
-  const flat = z.flattenError(parsed.error);
-  const { fields, other } = splitErrors(spec, flat.fieldErrors);
-  return { ok: false as const, fields, other: [...flat.formErrors, ...other] };
-}
-
-function clearPasswords(spec: VariantSpec, values: Values): Values {
-  const next = { ...values };
-  for (const f of spec.fields) if (f.type === "password") next[f.name] = "";
-  return next;
-}
-
-function focusField(id: string) {
-  document.getElementById(id)?.focus();
-}
-
-function shownOf(spec: VariantSpec, state: FormState) {
-  const failed = state.result && !state.result.ok ? state.result : null;
-  const { fields, other } = splitErrors(spec, failed?.fieldErrors ?? {});
-  const message: FormMessage | null = failed
-    ? { text: [failed.message, ...other].join(" "), help: spec.helpFor?.[state.status] }
-    : null;
-  const success: AuthSuccess | null = state.panel
-    ? { panel: state.panel.kind, email: state.panel.email }
-    : null;
-  return { fieldErrors: fields, message, success };
-}
 
 /**
  * Everything the auth form does, for every variant: its values, validation with the shared schema,
@@ -96,7 +47,7 @@ export function useAuthForm(props: AuthFormProps) {
   const idFor = (name: FieldName) => `${uid}-${name}`;
 
   const [posted, formAction] = useActionState(props.action, INITIAL_FORM_STATE);
-  const shown = shownOf(spec, posted);
+  const shown = shownFor(spec, posted);
   const [values, setValues] = useState<Values>(() => ({
     ...emptyValues(spec),
     // Right after confirming, the sign-in form already knows who is signing in.
@@ -162,7 +113,7 @@ export function useAuthForm(props: AuthFormProps) {
 
   function show(state: FormState) {
     lastState.current = state;
-    const next = shownOf(spec, state);
+    const next = shownFor(spec, state);
     if (next.success) {
       setSuccess(next.success);
       setValues(emptyValues(spec));
@@ -238,14 +189,4 @@ export function useAuthForm(props: AuthFormProps) {
     handleSubmit,
     startOver,
   };
-}
-
-/** Only this form's own fields, and never a password, from what the server sent back. */
-function pickFields(spec: VariantSpec, sent: Record<string, string>): Values {
-  const picked: Values = {};
-  for (const f of spec.fields) {
-    const value = sent[f.name];
-    if (f.type !== "password" && typeof value === "string") picked[f.name] = value;
-  }
-  return picked;
 }
