@@ -30,10 +30,10 @@ export async function resetPasswordAction(
     );
   }
   const answer = await submitResetPassword({ ...fields, token }, await headers());
-  if (answer.status === SPENT_LINK_STATUS || answer.result.ok) {
-    const cookie = linkTokenCookie(PAGE);
-    jar.set(cookie.name, "", { ...cookie.options, maxAge: 0 });
-  }
   if (!answer.result.ok) return stateOf(answer, fields);
+  // Only once the form is done: a cookie changed by an action re-renders the page it is on, and a
+  // spent link's page must keep showing why, with its way to a new link. It expires in 30 minutes.
+  const cookie = linkTokenCookie(PAGE);
+  jar.set(cookie.name, "", { ...cookie.options, maxAge: 0 });
   return leaveFor("/login?reset=1");
 }
