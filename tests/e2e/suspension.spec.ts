@@ -1,14 +1,15 @@
 import {
+  createActiveCustomer,
   expect,
   expectSessionEnded,
-  registerAndConfirm,
   setCustomerStatus,
   signIn,
   test,
 } from "./fixtures";
 
 test("an admin suspending a customer ends their session on its next request", async ({ page }) => {
-  const { customer } = await registerAndConfirm(page);
+  // Created as an admin would (see password-reset.spec.ts).
+  const customer = await createActiveCustomer();
 
   await page.goto("/login");
   await signIn(page, customer.email, customer.password);
