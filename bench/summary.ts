@@ -125,6 +125,18 @@ export function summaryRows({
       target: `≤ blank + ${kB(TARGETS.extraJsBytes)}`,
       verdict: verdict(p.pass),
     })),
+    ...(weight.loginChunks
+      ? [
+          {
+            measurement: "4. … /login's chunks the blank page lacks / blank's it lacks",
+            figure:
+              `${weight.loginChunks.added.map((c) => `+${kB(c.gzipBytes)}`).join(", ") || "none"} / ` +
+              `${weight.loginChunks.dropped.map((c) => `−${kB(c.gzipBytes)}`).join(", ") || "none"}`,
+            target: "(breakdown; modules: bench/js-breakdown.ts)",
+            verdict: "INFO" as const,
+          },
+        ]
+      : []),
     {
       measurement: `5. next start RSS: before / peak in 1 / ${CONFIG.settleSeconds} s after`,
       figure: `${mb(memory.baselineRssKb)} / ${mb(memory.peakRssDuringRun1Kb)} / ${mb(memory.settledRssKb)} (last 5 s ±${mb(memory.driftLast5sKb)}); end of bench ${mb(rssAtEnd)}`,
