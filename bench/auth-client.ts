@@ -1,6 +1,7 @@
 /**
- * What a browser does to sign in, and what the bench needs from Directus directly: customers to sign in
- * with and a bare login to compare against.
+ * What every sign-in flow shares (cookies, the result), and what the bench needs from Directus
+ * directly: customers to sign in with and a bare login to compare against. The flows themselves:
+ * form-sign-in.ts (what the sign-in page does now) and next-auth-client.ts (the old client flow).
  */
 
 export type Customer = {
@@ -12,7 +13,7 @@ export type Customer = {
 };
 
 /** `name=value` of every Set-Cookie, in order, for a Cookie header. */
-function cookiePairs(res: Response): Map<string, string> {
+export function cookiePairs(res: Response): Map<string, string> {
   const pairs = new Map<string, string>();
   for (const line of res.headers.getSetCookie()) {
     const first = line.split(";", 1)[0] ?? "";
@@ -22,7 +23,7 @@ function cookiePairs(res: Response): Map<string, string> {
   return pairs;
 }
 
-function cookieHeader(jar: Map<string, string>): string {
+export function cookieHeader(jar: Map<string, string>): string {
   return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
 }
 
@@ -35,11 +36,10 @@ export function sessionCookieFrom(jar: Map<string, string>): string {
 
 export type SignInResult = {
   ms: number;
-  /** Milliseconds of each of the three requests. */
-  steps: { csrf: number; callback: number; session: number };
+  /** Milliseconds of each request of the flow, by step name. */
+  steps: Record<string, number>;
   /** Cookie header value holding the session cookie. */
   cookie: string;
-  userId: string;
   signedInAt: number;
 };
 
@@ -50,60 +50,6 @@ export class SignInError extends Error {
   ) {
     super(message);
   }
-}
-
-/**
- * next-auth v4's credentials sign-in as `signIn("credentials", { redirect: false })` runs it in the
- * browser: GET /api/auth/csrf, POST /api/auth/callback/credentials (form body, csrf cookie, json=true),
- * then GET /api/auth/session. Timed from the first request to the session answer.
- */
-export async function nextAuthSignIn(
-  appUrl: string,
-  email: string,
-  password: string,
-): Promise<SignInResult> {
-  const started = performance.now();
-  const jar = new Map<string, string>();
-
-  const csrfRes = await fetch(`${appUrl}/api/auth/csrf`);
-  const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
-  for (const [k, v] of cookiePairs(csrfRes)) jar.set(k, v);
-  const afterCsrf = performance.now();
-
-  const callbackRes = await fetch(`${appUrl}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(jar) },
-    body: new URLSearchParams({
-      email,
-      password,
-      csrfToken,
-      callbackUrl: `${appUrl}/account`,
-      json: "true",
-    }),
-  });
-  const callback = (await callbackRes.json().catch(() => ({}))) as { url?: string };
-  for (const [k, v] of cookiePairs(callbackRes)) jar.set(k, v);
-  const error = callback.url ? new URL(callback.url).searchParams.get("error") : "no url";
-  if (error) throw new SignInError(`sign-in refused: ${error}`, error === "TooManyRequests");
-  const afterCallback = performance.now();
-
-  const sessionRes = await fetch(`${appUrl}/api/auth/session`, {
-    headers: { cookie: cookieHeader(jar) },
-  });
-  const session = (await sessionRes.json()) as { user?: { id?: string } };
-  for (const [k, v] of cookiePairs(sessionRes)) jar.set(k, v);
-  const ended = performance.now();
-  const ms = ended - started;
-  const steps = {
-    csrf: afterCsrf - started,
-    callback: afterCallback - afterCsrf,
-    session: ended - afterCallback,
-  };
-
-  const userId = session.user?.id;
-  if (!userId) throw new SignInError("sign-in gave no session", false);
-  return { ms, steps, cookie: sessionCookieFrom(jar), userId, signedInAt: Date.now() };
 }
 
 /**

@@ -154,21 +154,26 @@ export function rssSampler(pid: number, everyMs = 250) {
   };
 }
 
+export type ScriptWeight = { src: string; rawBytes: number; gzipBytes: number };
+
 export type PageWeight = {
   path: string;
   scripts: number;
   rawBytes: number;
   gzipBytes: number;
+  /** Each script, so two pages can be compared chunk by chunk. */
+  chunks: ScriptWeight[];
 };
 
 /**
  * First-load JavaScript of a page: every `<script src>` under /_next/static in its HTML, fetched and
  * gzipped one by one at zlib level 9 (the level static hosts and CDNs typically precompress with).
+ * `mustContain` guards against measuring the wrong page (an error page, a redirect's target).
  */
 export async function pageWeight(
   appUrl: string,
   pathname: string,
-  cookie?: string,
+  { cookie, mustContain }: { cookie?: string | undefined; mustContain?: string } = {},
 ): Promise<PageWeight> {
   const res = await fetch(`${appUrl}${pathname}`, {
     redirect: "manual",
@@ -176,6 +181,8 @@ export async function pageWeight(
   });
   const html = await res.text();
   if (res.status !== 200) throw new Error(`${pathname} answered ${res.status}, not 200`);
+  if (mustContain && !html.includes(mustContain))
+    throw new Error(`${pathname}: the page has no ${mustContain}`);
   const sources = new Set<string>();
   for (const match of html.matchAll(/<script\b[^>]*?\bsrc="([^"]+)"/g)) {
     const src = (match[1] ?? "").replaceAll("&amp;", "&");
@@ -184,16 +191,21 @@ export async function pageWeight(
       sources.add(url.pathname + url.search);
     }
   }
-  let rawBytes = 0;
-  let gzipBytes = 0;
+  const chunks: ScriptWeight[] = [];
   for (const src of sources) {
     const script = await fetch(`${appUrl}${src}`);
     if (!script.ok) throw new Error(`${src} answered ${script.status}`);
     const body = Buffer.from(await script.arrayBuffer());
-    rawBytes += body.length;
-    gzipBytes += gzipSync(body, { level: 9 }).length;
+    chunks.push({ src, rawBytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length });
   }
-  return { path: pathname, scripts: sources.size, rawBytes, gzipBytes };
+  const sum = (key: "rawBytes" | "gzipBytes") => chunks.reduce((total, c) => total + c[key], 0);
+  return {
+    path: pathname,
+    scripts: sources.size,
+    rawBytes: sum("rawBytes"),
+    gzipBytes: sum("gzipBytes"),
+    chunks,
+  };
 }
 
 const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on Linux everywhere that matters (`getconf CLK_TCK`)

@@ -7,13 +7,9 @@ import path from "node:path";
 import { freePort, secret } from "../scripts/stack.mjs";
 import { startBackend, type Backend } from "../tests/support/backend";
 import { startBuiltApp, type AppServer } from "./app-server";
-import {
-  createCustomer,
-  directusLogin,
-  nextAuthSignIn,
-  type Customer,
-  type SignInResult,
-} from "./auth-client";
+import { createCustomer, directusLogin, type Customer, type SignInResult } from "./auth-client";
+import { noJsSignIn } from "./form-sign-in";
+import { openLoginPage } from "./login-page";
 import { CONFIG, flag, option } from "./config";
 import { cleanups, log } from "./lifecycle";
 import { startCountingProxy, type CountingProxy } from "./counting-proxy";
@@ -110,9 +106,10 @@ export async function startStack(): Promise<Stack> {
   return { backend, proxy, app, appUrl, nextAuthSecret, twin, directusPid, users };
 }
 
+/** A session for the other figures, signed in the way the sign-in page does it (its form's post). */
 export async function signInOrExplain(stack: Stack, user: Customer): Promise<SignInResult> {
   try {
-    return await nextAuthSignIn(stack.appUrl, user.email, user.password);
+    return await noJsSignIn(await openLoginPage(stack.appUrl), user.email, user.password);
   } catch (err) {
     throw new Error(
       `bench: signing in ${user.email} failed: ${(err as Error).message}\n${stack.app.output().slice(-3000)}`,
