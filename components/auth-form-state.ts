@@ -1,13 +1,10 @@
-// First, before any zod schema exists: no eval-based JIT under the CSP (see the module).
-import "@/lib/validations/zod-jitless";
-import * as z from "zod/mini";
 import type { FieldName, VariantSpec } from "@/components/auth-form-variants";
 import type { AuthSuccess } from "@/components/auth-success-panel";
 import type { FormState } from "@/lib/validations/form-state";
 
 /**
- * The auth form's pure parts: checking its fields with the shared schema, and what it shows for a
- * state its Server Action handed back. No React here; useAuthForm (use-auth-form.ts) holds the state.
+ * The auth form's pure parts: what it shows for a state its Server Action handed back. No React and
+ * no zod here (the schema check is auth-form-check.ts, loaded once someone uses the form).
  */
 
 export type Values = Partial<Record<FieldName, string>>;
@@ -37,18 +34,6 @@ export function splitErrors(spec: VariantSpec, errors: Record<string, string[] |
     else other.push(first);
   }
   return { fields, other };
-}
-
-export function validate(
-  spec: VariantSpec,
-  passwordMinLength: number,
-  input: Record<string, string>,
-) {
-  const parsed = spec.schema(passwordMinLength).safeParse(input);
-  if (parsed.success) return { ok: true as const, data: parsed.data };
-  const flat = z.flattenError(parsed.error);
-  const { fields, other } = splitErrors(spec, flat.fieldErrors);
-  return { ok: false as const, fields, other: [...flat.formErrors, ...other] };
 }
 
 export function clearPasswords(spec: VariantSpec, values: Values): Values {

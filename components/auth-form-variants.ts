@@ -1,11 +1,3 @@
-import type * as z from "zod/mini";
-import {
-  forgotPasswordSchema,
-  loginSchema,
-  newPasswordFormSchema,
-  registerSchema,
-} from "@/lib/validations/auth";
-
 export type AuthVariant = "login" | "register" | "forgot-password" | "reset-password";
 
 /** Names match the keys of the shared schemas and of the server's `fieldErrors`. */
@@ -29,8 +21,6 @@ export interface VariantSpec {
   pairFirstTwo?: boolean;
   submitLabel: string;
   pendingLabel: string;
-  /** The fields' shared schema: the browser's instant check (the server checks the same). */
-  schema: (passwordMinLength: number) => z.ZodMiniType<Record<string, unknown>>;
   /** A link to offer beside a refusal, by the refusal's status (lib/forms/). */
   helpFor?: Partial<Record<number, HelpLink>>;
 }
@@ -45,7 +35,6 @@ export const AUTH_VARIANTS: Record<AuthVariant, VariantSpec> = {
     ],
     submitLabel: "Sign in",
     pendingLabel: "Signing in…",
-    schema: () => loginSchema,
     // Refusing an unconfirmed account looks exactly like a wrong password (401), so every refusal
     // of the credentials offers the confirmation link again.
     helpFor: {
@@ -65,13 +54,11 @@ export const AUTH_VARIANTS: Record<AuthVariant, VariantSpec> = {
     pairFirstTwo: true,
     submitLabel: "Create account",
     pendingLabel: "Creating account…",
-    schema: registerSchema,
   },
   "forgot-password": {
     fields: [email],
     submitLabel: "Send reset link",
     pendingLabel: "Sending…",
-    schema: () => forgotPasswordSchema,
   },
   "reset-password": {
     fields: [
@@ -79,7 +66,6 @@ export const AUTH_VARIANTS: Record<AuthVariant, VariantSpec> = {
     ],
     submitLabel: "Set new password",
     pendingLabel: "Saving…",
-    schema: newPasswordFormSchema,
     // A 400 means the link in the email is spent: offer a way to get a new one.
     helpFor: { 400: { href: "/forgot-password", label: "Request a new link" } },
   },

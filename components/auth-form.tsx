@@ -1,7 +1,5 @@
 "use client";
 
-// First, before any zod schema exists: no eval-based JIT under the CSP (see the module).
-import "@/lib/validations/zod-jitless";
 import Link from "next/link";
 import { passwordHint } from "@/components/auth-form-variants";
 import type { FieldSpec } from "@/components/auth-form-variants";
@@ -16,7 +14,7 @@ import type { AuthFormProps } from "@/components/use-auth-form";
 export type { AuthFormProps } from "@/components/use-auth-form";
 
 /**
- * The one form behind every auth page. What differs between pages (fields, schema, help
+ * The one form behind every auth page. What differs between pages (fields, labels, help
  * links) lives in AUTH_VARIANTS (auth-form-variants.ts); what the form does lives in
  * useAuthForm (use-auth-form.ts); this renders it, accessibly.
  */
@@ -57,6 +55,7 @@ export function AuthForm(props: AuthFormProps) {
       action={form.formAction}
       noValidate
       onSubmit={form.handleSubmit}
+      onFocus={form.prepare}
       aria-busy={pending}
       aria-label={spec.submitLabel}
     >

@@ -1,5 +1,3 @@
-// First, before any zod schema exists: no eval-based JIT under the CSP (see the module).
-import "@/lib/validations/zod-jitless";
 import { useActionState, useEffect, useId, useRef, useState } from "react";
 import type { ChangeEvent, FormEvent } from "react";
 import { AUTH_VARIANTS } from "@/components/auth-form-variants";
@@ -10,13 +8,13 @@ import {
   focusField,
   pickFields,
   shownFor,
-  validate,
   type FieldErrors,
   type FormMessage,
   type Values,
 } from "@/components/auth-form-state";
 import type { AuthSuccess } from "@/components/auth-success-panel";
 import { NETWORK_ERROR_MESSAGE, leavePageFor } from "@/components/leave-page";
+import type { CheckFields } from "@/components/auth-form-check";
 import { INITIAL_FORM_STATE } from "@/lib/validations/form-state";
 import type { FormState } from "@/lib/validations/form-state";
 
@@ -31,9 +29,10 @@ export type AuthFormProps = { action: FormAction } & (
 );
 
 /**
- * Everything the auth form does, for every variant: its values, validation with the shared schema,
- * posting it to the page's Server Action, what the answer does, and where focus goes after each change.
- * AuthForm only renders what this returns.
+ * Everything the auth form does, for every variant: its values, validation with the shared schema
+ * (auth-form-check.ts, fetched when the form is first focused), posting it to the page's Server
+ * Action, what the answer does, and where focus goes after each change. AuthForm only renders what
+ * this returns.
  *
  * Two ways in, one action. Without JavaScript (or before hydration) the browser posts the form itself
  * and the server renders the page again with the action's answer, which `useActionState` hands back
@@ -63,6 +62,19 @@ export function useAuthForm(props: AuthFormProps) {
   const successHeading = useRef<HTMLHeadingElement>(null);
   const startedOver = useRef(false);
   const lastState = useRef<FormState>(posted);
+  const checker = useRef<Promise<CheckFields | null> | null>(null);
+
+  /** The schema check, loaded once. Failing to load it (offline) only skips the browser's check. */
+  function loadChecker(): Promise<CheckFields | null> {
+    checker.current ??= import("@/components/auth-form-check").then(
+      (module) => module.checkFields,
+      () => {
+        checker.current = null;
+        return null;
+      },
+    );
+    return checker.current;
+  }
 
   useEffect(() => {
     // Whatever had focus was just removed from the page; put focus (and the screen reader) on what
@@ -82,8 +94,10 @@ export function useAuthForm(props: AuthFormProps) {
     return base;
   }
 
-  function recheck(name: FieldName, current: Values) {
-    const result = validate(spec, passwordMinLength, input(current));
+  async function recheck(name: FieldName, current: Values) {
+    const check = await loadChecker();
+    if (!check) return;
+    const result = check(props.variant, spec, passwordMinLength, input(current));
     const error = result.ok ? undefined : result.fields[name];
     setFieldErrors((prev) => ({ ...prev, [name]: error }));
   }
@@ -93,7 +107,7 @@ export function useAuthForm(props: AuthFormProps) {
       const next = { ...values, [name]: event.target.value };
       setValues(next);
       // Once a field shows an error, let it clear the moment the value becomes valid.
-      if (fieldErrors[name]) recheck(name, next);
+      if (fieldErrors[name]) void recheck(name, next);
     };
   }
 
@@ -102,7 +116,7 @@ export function useAuthForm(props: AuthFormProps) {
       // Early feedback for names and email; passwords wait for submit so that clicking "Show
       // password" halfway through typing does not flag an unfinished value.
       if (field.type === "password" || !values[field.name]) return;
-      recheck(field.name, values);
+      void recheck(field.name, values);
     };
   }
 
@@ -140,9 +154,14 @@ export function useAuthForm(props: AuthFormProps) {
     // The action is called below, after the checks; React does not post a form whose submit was prevented.
     event.preventDefault();
     if (inFlight.current) return;
+    inFlight.current = true;
+    const formData = new FormData(event.currentTarget);
 
-    const checked = validate(spec, passwordMinLength, input(values));
-    if (!checked.ok) {
+    // Without the check (it could not be loaded), the server's answer says the same.
+    const check = await loadChecker();
+    const checked = check?.(props.variant, spec, passwordMinLength, input(values));
+    if (checked && !checked.ok) {
+      inFlight.current = false;
       setFieldErrors(checked.fields);
       setMessage(checked.other.length > 0 ? { text: checked.other.join(" ") } : null);
       const firstInvalid = spec.fields.find((f) => checked.fields[f.name]);
@@ -150,8 +169,6 @@ export function useAuthForm(props: AuthFormProps) {
       return;
     }
 
-    const formData = new FormData(event.currentTarget);
-    inFlight.current = true;
     setPending(true);
     setFieldErrors({});
     setMessage(null);
@@ -187,6 +204,8 @@ export function useAuthForm(props: AuthFormProps) {
     handleChange,
     handleBlur,
     handleSubmit,
+    /** Fetches the schema check as soon as someone starts on the form. */
+    prepare: () => void loadChecker(),
     startOver,
   };
 }
