@@ -1,7 +1,5 @@
 import "server-only";
 import { clientAddress, type HeaderSource } from "@/lib/auth/client-address";
-import { checkPasswordStrength } from "@/lib/auth/password-strength";
-import { withNormalisedPassword } from "@/lib/auth/passwords";
 import { registerCustomer } from "@/lib/auth/register";
 import { throttleRegister } from "@/lib/auth/throttle";
 import { padUntil } from "@/lib/auth/uniform-timing";
@@ -9,7 +7,6 @@ import { getEnv } from "@/lib/env";
 import { registerSchema } from "@/lib/validations/auth";
 import {
   accepted,
-  checkForm,
   internalError,
   refused,
   serviceUnavailable,
@@ -17,6 +14,7 @@ import {
   weakPassword,
   type FormAnswer,
 } from "./answer";
+import { checkNewPasswordForm } from "./new-password";
 
 const REGISTERED_MESSAGE =
   "Check your inbox: we've sent a link to confirm your email address. If you already have an account, sign in instead.";
@@ -27,17 +25,13 @@ export async function submitRegistration(
   headers: HeaderSource,
 ): Promise<FormAnswer> {
   // Strict schema: role, status, policies or any other extra field fails here and never reaches Directus.
-  const checked = checkForm(
+  const checked = await checkNewPasswordForm(
     registerSchema(getEnv().PASSWORD_MIN_LENGTH),
     input,
-    withNormalisedPassword,
+    ({ email, first_name, last_name }) => [email, first_name, last_name],
   );
   if (!checked.ok) return checked.answer;
-  // Like the schema, before the throttle (retrying with a better password costs no attempt) and
-  // before Directus; it looks at the form only, so it answers alike for every email.
-  const { email, first_name, last_name, password } = checked.data;
-  const strength = await checkPasswordStrength(password, [email, first_name, last_name]);
-  if (!strength.ok) return weakPassword(strength.message);
+  const { email } = checked.data;
 
   const verdict = await throttleRegister(email, clientAddress(headers));
   if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);

@@ -1,7 +1,5 @@
 import "server-only";
 import { clientAddress, type HeaderSource } from "@/lib/auth/client-address";
-import { checkPasswordStrength } from "@/lib/auth/password-strength";
-import { withNormalisedPassword } from "@/lib/auth/passwords";
 import { resetTokenEmail } from "@/lib/auth/reset-token";
 import { throttleResetPassword } from "@/lib/auth/throttle";
 import { unlockAfterReset } from "@/lib/auth/unlock-after-reset";
@@ -10,15 +8,15 @@ import { getEnv } from "@/lib/env";
 import { resetPasswordSchema } from "@/lib/validations/auth";
 import {
   accepted,
-  checkForm,
   refused,
   serviceUnavailable,
   tooManyRequests,
   weakPassword,
   type FormAnswer,
 } from "./answer";
+import { checkNewPasswordForm } from "./new-password";
 
-/** A 400 from this form means the link is spent: the form offers a new one (spentLinkHelp). */
+/** A 400 from this form means the link is spent: the form offers a new one (its `helpFor`). */
 export const SPENT_LINK_STATUS = 400;
 
 /** "Choose a new password", from the JSON route or the Server Action (`input` holds the token). */
@@ -26,17 +24,14 @@ export async function submitResetPassword(
   input: unknown,
   headers: HeaderSource,
 ): Promise<FormAnswer> {
-  const checked = checkForm(
+  // The token names the account's email (unverified here, and only used to refuse passwords built from it).
+  const checked = await checkNewPasswordForm(
     resetPasswordSchema(getEnv().PASSWORD_MIN_LENGTH),
     input,
-    withNormalisedPassword,
+    ({ token }) => [resetTokenEmail(token)],
   );
   if (!checked.ok) return checked.answer;
-  // Before the throttle and Directus, like the schema. The token names the account's email (unverified
-  // here, and only used to refuse passwords built from it).
   const { token, password } = checked.data;
-  const strength = await checkPasswordStrength(password, [resetTokenEmail(token)]);
-  if (!strength.ok) return weakPassword(strength.message);
 
   const address = clientAddress(headers);
   const verdict = await throttleResetPassword(address);

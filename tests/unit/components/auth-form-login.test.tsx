@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { AuthForm } from "@/components/auth-form";
 import type * as LeavePage from "@/components/leave-page";
 import { NETWORK_ERROR_MESSAGE } from "@/components/leave-page";
@@ -20,6 +20,9 @@ const refused = refusedState(401, "Incorrect email or password.");
 
 const action = mockAction();
 
+// The form fetches its schema check on first use (auth-form-check.ts); loaded here once, the checks
+// below answer as fast as they do for someone already typing.
+beforeAll(() => import("@/components/auth-form-check"));
 afterEach(cleanup);
 beforeEach(() => {
   action.mockReset();

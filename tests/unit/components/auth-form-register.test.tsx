@@ -1,13 +1,16 @@
 // @vitest-environment jsdom
 import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AuthForm } from "@/components/auth-form";
 import { NETWORK_ERROR_MESSAGE } from "@/components/leave-page";
 import type { FormState } from "@/lib/validations/form-state";
 import { deferred, mockAction, postedFields, refusedState } from "./helpers";
 
 const action = mockAction();
+// The form fetches its schema check on first use (auth-form-check.ts); loaded here once, the checks
+// below answer as fast as they do for someone already typing.
+beforeAll(() => import("@/components/auth-form-check"));
 afterEach(cleanup);
 beforeEach(() => {
   action.mockReset();
