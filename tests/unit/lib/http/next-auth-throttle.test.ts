@@ -77,9 +77,7 @@ describe("withSignInThrottle: next-auth's credentials answer", () => {
       expect(res.headers.getSetCookie()).toEqual([
         CSRF,
         SESSION,
-        expect.stringMatching(
-          /^known-device=v1\.a\.1\.m; Path=\/login; /,
-        ),
+        expect.stringMatching(/^known-device=v1\.a\.1\.m; Path=\/login; /),
       ]);
     }
   });
