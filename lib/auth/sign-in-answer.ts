@@ -2,9 +2,10 @@ import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 
 /**
- * What authorize() wants added to next-auth's answer. authorize only returns a user or throws a code,
- * and next-auth builds the response itself, so the route wrapper (lib/http/next-auth-throttle.ts)
- * opens this per-request record around next-auth and reads it afterwards. Outside that wrapper
+ * What authorize() wants added to the sign-in's answer. authorize only returns a user or throws a
+ * code, so its callers open this per-request record around it and read it afterwards: the sign-in
+ * form's handler (lib/forms/sign-in.ts) and the wrapper around next-auth's own endpoint
+ * (lib/http/next-auth-throttle.ts). Outside that wrapper
  * (authorize called on its own, as some tests do) nothing is recorded.
  */
 export type SignInAnswer = {
