@@ -8,7 +8,7 @@ import {
   readSessionCookie,
   sessionCookieName,
   sessionCookieNames,
-  sessionCookieOptions,
+  writeSessionCookie,
 } from "@/lib/auth/session-cookie";
 import { getEnv } from "@/lib/env";
 import { matchesAny, ROUTES } from "@/lib/routes";
@@ -65,17 +65,9 @@ async function sessionState(req: NextRequest, needProfile: boolean): Promise<Ses
 /** What to do with the session cookie; `existing` lists the names (chunks included) the browser sent. */
 type CookieChange = { existing: string[] } & ({ set: string } | { clear: true });
 
-/** The browser's copy. Deleting a __Secure- cookie needs the same Secure/Path attributes as setting it. */
+/** The browser's copy. */
 function applyCookie(res: NextResponse, change: CookieChange | null): NextResponse {
-  if (!change) return res;
-  const name = sessionCookieName();
-  const options = sessionCookieOptions();
-  // Chunks (`name.0`…) of an older, larger cookie must not be read back together with the new one.
-  for (const stale of change.existing) {
-    if ("set" in change && stale === name) continue;
-    res.cookies.set(stale, "", { ...options, maxAge: 0 });
-  }
-  if ("set" in change) res.cookies.set(name, change.set, options);
+  if (change) writeSessionCookie(res.cookies, change.existing, "set" in change ? change.set : null);
   return res;
 }
 

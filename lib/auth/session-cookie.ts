@@ -25,6 +25,28 @@ export function sessionCookieOptions() {
 }
 
 type CookieReader = { getAll(): Array<{ name: string; value: string }> };
+type CookieWriter = {
+  set(name: string, value: string, options: ReturnType<typeof sessionCookieOptions>): unknown;
+};
+
+/**
+ * Sets the session cookie to `value`, or clears it (`null`), on a response's or a Server Action's
+ * cookies. Every chunk in `existing` (the names the browser sent) other than the new cookie is cleared:
+ * chunks (`name.0`…) of an older, larger cookie must not be read back together with the new one.
+ * Deleting a __Secure- cookie needs the same Secure/Path attributes as setting it.
+ */
+export function writeSessionCookie(
+  jar: CookieWriter,
+  existing: readonly string[],
+  value: string | null,
+): void {
+  const name = sessionCookieName();
+  const options = sessionCookieOptions();
+  for (const stale of existing) {
+    if (value === null || stale !== name) jar.set(stale, "", { ...options, maxAge: 0 });
+  }
+  if (value !== null) jar.set(name, value, options);
+}
 
 /** Names of the session cookie and of any chunks (`.0`, `.1`…) next-auth splits a large one into. */
 export function sessionCookieNames(cookies: CookieReader): string[] {

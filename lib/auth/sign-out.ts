@@ -2,7 +2,12 @@ import "server-only";
 import { decode } from "next-auth/jwt";
 import { getEnv } from "@/lib/env";
 import { endSessionEverywhere } from "./end-session";
-import { readSessionCookie, sessionCookieNames, sessionCookieOptions } from "./session-cookie";
+import {
+  readSessionCookie,
+  sessionCookieNames,
+  writeSessionCookie,
+  type sessionCookieOptions,
+} from "./session-cookie";
 
 type CookieJar = {
   getAll(): Array<{ name: string; value: string }>;
@@ -20,6 +25,5 @@ export async function signOutBrowser(jar: CookieJar): Promise<void> {
     const token = await decode({ token: raw, secret: getEnv().NEXTAUTH_SECRET }).catch(() => null);
     if (typeof token?.sessionToken === "string") await endSessionEverywhere(token.sessionToken);
   }
-  const options = sessionCookieOptions();
-  for (const name of sessionCookieNames(jar)) jar.set(name, "", { ...options, maxAge: 0 });
+  writeSessionCookie(jar, sessionCookieNames(jar), null);
 }

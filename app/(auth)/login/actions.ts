@@ -2,11 +2,7 @@
 
 import { cookies, headers } from "next/headers";
 import { knownDeviceCookieName, knownDeviceCookieOptions } from "@/lib/auth/known-device";
-import {
-  sessionCookieName,
-  sessionCookieNames,
-  sessionCookieOptions,
-} from "@/lib/auth/session-cookie";
+import { sessionCookieNames, writeSessionCookie } from "@/lib/auth/session-cookie";
 import { fieldsOf, leaveFor, stateOf } from "@/lib/forms/action-state";
 import { submitSignIn } from "@/lib/forms/sign-in";
 import { getEnv } from "@/lib/env";
@@ -24,13 +20,7 @@ export async function signInAction(_previous: FormState, formData: FormData): Pr
   if (!submission.ok) return stateOf(submission.answer, fields);
 
   const jar = await cookies();
-  const name = sessionCookieName();
-  const options = sessionCookieOptions();
-  // Chunks (`name.0`…) of an older, larger cookie must not be read back together with the new one.
-  for (const stale of sessionCookieNames(jar)) {
-    if (stale !== name) jar.set(stale, "", { ...options, maxAge: 0 });
-  }
-  jar.set(name, submission.sessionCookie, options);
+  writeSessionCookie(jar, sessionCookieNames(jar), submission.sessionCookie);
   if (submission.knownDevice) {
     jar.set(knownDeviceCookieName(), submission.knownDevice, knownDeviceCookieOptions());
   }
