@@ -1,4 +1,5 @@
 import "server-only";
+import { timeLimit } from "./read-json";
 import { jsonResult } from "./responses";
 
 /**
@@ -31,14 +32,11 @@ function isJson(text: string): boolean {
 }
 
 async function readWithin(request: Request, ms: number): Promise<ArrayBuffer | "too_slow"> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<"too_slow">((resolve) => {
-    timer = setTimeout(() => resolve("too_slow"), ms);
-  });
+  const deadline = timeLimit(ms);
   try {
-    return await Promise.race([request.clone().arrayBuffer(), expired]);
+    return await Promise.race([request.clone().arrayBuffer(), deadline.expired]);
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
 }
 

@@ -51,7 +51,7 @@ const TOO_SLOW = "The request took too long to arrive.";
 type Read = { kind: "ok"; bytes: Uint8Array } | { kind: "too_large" } | { kind: "too_slow" };
 
 /** A promise that settles as "too_slow" after `ms`, and the means to stop its timer. */
-function timeLimit(ms: number): { expired: Promise<"too_slow">; clear: () => void } {
+export function timeLimit(ms: number): { expired: Promise<"too_slow">; clear: () => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<"too_slow">((resolve) => {
     timer = setTimeout(() => resolve("too_slow"), ms);
