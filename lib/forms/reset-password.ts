@@ -19,6 +19,14 @@ import { checkNewPasswordForm } from "./new-password";
 /** A 400 from this form means the link is spent: the form offers a new one (its `helpFor`). */
 export const SPENT_LINK_STATUS = 400;
 
+/** The link's token is missing, spent or expired (the action's cookie may be gone, too). */
+export function spentLink(): FormAnswer {
+  return refused(
+    "This reset link is invalid or has expired. Request a new link to try again.",
+    SPENT_LINK_STATUS,
+  );
+}
+
 /** "Choose a new password", from the JSON route or the Server Action (`input` holds the token). */
 export async function submitResetPassword(
   input: unknown,
@@ -42,10 +50,7 @@ export async function submitResetPassword(
       await unlockAfterReset(token, password, address);
       return accepted("Your password was changed. Sign in with your new password.", 200);
     case "invalid_token":
-      return refused(
-        "This reset link is invalid or has expired. Request a new link to try again.",
-        SPENT_LINK_STATUS,
-      );
+      return spentLink();
     case "weak_password":
       return weakPassword(
         "This password is too easy to guess. Choose a longer or less common one.",

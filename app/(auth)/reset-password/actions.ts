@@ -3,8 +3,7 @@
 import { cookies, headers } from "next/headers";
 import { linkTokenCookie, readLinkToken } from "@/lib/auth/link-token";
 import { fieldsOf, leaveFor, stateOf } from "@/lib/forms/action-state";
-import { refused } from "@/lib/forms/answer";
-import { SPENT_LINK_STATUS, submitResetPassword } from "@/lib/forms/reset-password";
+import { spentLink, submitResetPassword } from "@/lib/forms/reset-password";
 import type { FormState } from "@/lib/validations/form-state";
 
 const PAGE = "/reset-password";
@@ -20,15 +19,7 @@ export async function resetPasswordAction(
   const fields = fieldsOf(formData, ["password"]);
   const jar = await cookies();
   const token = readLinkToken(jar, PAGE);
-  if (!token) {
-    return stateOf(
-      refused(
-        "This reset link is invalid or has expired. Request a new link to try again.",
-        SPENT_LINK_STATUS,
-      ),
-      fields,
-    );
-  }
+  if (!token) return stateOf(spentLink(), fields);
   const answer = await submitResetPassword({ ...fields, token }, await headers());
   if (!answer.result.ok) return stateOf(answer, fields);
   // Only once the form is done: a cookie changed by an action re-renders the page it is on, and a
