@@ -1,6 +1,7 @@
-import { decode, encode, type JWT } from "next-auth/jwt";
+import type { JWT } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { checkSession, type LiveSession } from "@/lib/auth/live-session";
+import { decodeSession, encodeSession } from "@/lib/auth/session-jwt";
 import { isLinkTokenPage, linkTokenCookie, tokenInQuery } from "@/lib/auth/link-token";
 import { sealProfile, VERIFIED_PROFILE_HEADER } from "@/lib/auth/verified-profile";
 import { isDirectusAvailable } from "@/lib/directus/client";
@@ -53,7 +54,7 @@ async function sessionState(req: NextRequest, needProfile: boolean): Promise<Ses
   if (!raw) return { kind: "none", unreadableCookie: false };
   let token: JWT | null;
   try {
-    token = await decode({ token: raw, secret: getEnv().NEXTAUTH_SECRET });
+    token = await decodeSession({ token: raw, secret: getEnv().NEXTAUTH_SECRET });
   } catch {
     // Expired session, rotated NEXTAUTH_SECRET or a tampered cookie.
     token = null;
@@ -132,7 +133,7 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   const existing = sessionCookieNames(req.cookies);
   let change: CookieChange | null = null;
   if ((state.kind === "active" || state.kind === "unavailable") && state.refreshed) {
-    const value = await encode({
+    const value = await encodeSession({
       token: state.refreshed,
       secret: getEnv().NEXTAUTH_SECRET,
       maxAge: getEnv().SESSION_MAX_AGE_SECONDS,

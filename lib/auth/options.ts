@@ -6,6 +6,7 @@ import { sameOriginPath } from "@/lib/validations/callback-path";
 import { authorizeCredentials } from "./authorize";
 import { endSessionEverywhere } from "./end-session";
 import { secureCookies } from "./session-cookie";
+import { decodeSession, encodeSession } from "./session-jwt";
 import { sessionClaimsOf } from "./tokens";
 
 /**
@@ -29,6 +30,8 @@ export const authOptions: NextAuthOptions = {
       return getEnv().SESSION_MAX_AGE_SECONDS;
     },
   },
+  // next-auth's own format, with its derived key kept (session-jwt.ts).
+  jwt: { encode: encodeSession, decode: decodeSession },
   pages: {
     signIn: "/login",
     // next-auth's own error page is never shown: its errors land on the sign-in page with `?error=`.

@@ -1,5 +1,4 @@
 import "server-only";
-import { decode } from "next-auth/jwt";
 import { getEnv } from "@/lib/env";
 import { endSessionEverywhere } from "./end-session";
 import {
@@ -8,6 +7,7 @@ import {
   writeSessionCookie,
   type sessionCookieOptions,
 } from "./session-cookie";
+import { decodeSession } from "./session-jwt";
 
 type CookieJar = {
   getAll(): Array<{ name: string; value: string }>;
@@ -22,7 +22,9 @@ type CookieJar = {
 export async function signOutBrowser(jar: CookieJar): Promise<void> {
   const raw = readSessionCookie(jar);
   if (raw) {
-    const token = await decode({ token: raw, secret: getEnv().NEXTAUTH_SECRET }).catch(() => null);
+    const token = await decodeSession({ token: raw, secret: getEnv().NEXTAUTH_SECRET }).catch(
+      () => null,
+    );
     if (typeof token?.sessionToken === "string") await endSessionEverywhere(token.sessionToken);
   }
   writeSessionCookie(jar, sessionCookieNames(jar), null);

@@ -1,10 +1,10 @@
 import "server-only";
 import type { User } from "next-auth";
-import { encode } from "next-auth/jwt";
 import { authorizeCredentials, SIGN_IN_ERROR } from "@/lib/auth/authorize";
 import type { HeaderSource } from "@/lib/auth/client-address";
 import { withNormalisedPassword } from "@/lib/auth/passwords";
 import { withSignInAnswer } from "@/lib/auth/sign-in-answer";
+import { encodeSession } from "@/lib/auth/session-jwt";
 import { sessionClaimsOf } from "@/lib/auth/tokens";
 import { getEnv } from "@/lib/env";
 import { loginSchema } from "@/lib/validations/auth";
@@ -31,8 +31,8 @@ export type SignInSubmission =
 /**
  * The sign-in form. The credentials go through the CredentialsProvider's own `authorize`
  * (lib/auth/authorize.ts: throttle, Directus session login, uniform timing), and a success becomes
- * the very cookie next-auth would have set: the claims of `callbacks.jwt`, encrypted with next-auth's
- * `encode` and NEXTAUTH_SECRET. So everything that reads the session (the proxy, getServerSession,
+ * the very cookie next-auth would have set: the claims of `callbacks.jwt`, encrypted in next-auth's format
+ * with NEXTAUTH_SECRET (lib/auth/session-jwt.ts). So everything that reads the session (the proxy, getServerSession,
  * next-auth's own endpoints and sign-out) reads this one too, and the browser needs neither next-auth's
  * client nor its csrf and session round trips (docs/architecture.md, "Forms").
  */
@@ -53,7 +53,7 @@ export async function submitSignIn(
       return { ok: false, answer: refused(GENERIC_SIGN_IN_FAILURE, WRONG_CREDENTIALS_STATUS) };
     }
     const { NEXTAUTH_SECRET, SESSION_MAX_AGE_SECONDS } = getEnv();
-    const sessionCookie = await encode({
+    const sessionCookie = await encodeSession({
       token: sessionClaimsOf(user),
       secret: NEXTAUTH_SECRET,
       maxAge: SESSION_MAX_AGE_SECONDS,
