@@ -16,6 +16,10 @@ const SERVER_MODULES = [
   "@/lib/env",
 ];
 
+/** A Tailwind palette colour class such as `bg-indigo-600`, `hover:text-white` or `ring-black/5`. */
+const PALETTE_CLASS =
+  "\\b(?:bg|text|border|ring|outline|fill|stroke|from|via|to|divide|placeholder|accent|caret|decoration|shadow)-(?:(?:slate|gray|zinc|neutral|stone|red|orange|amber|yellow|lime|green|emerald|teal|cyan|sky|blue|indigo|violet|purple|fuchsia|pink|rose)-\\d{2,3}|white|black)\\b";
+
 const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
@@ -57,6 +61,20 @@ const config = [
             },
           ],
         },
+      ],
+    },
+  },
+  // Colours are the theme's tokens (app/globals.css, docs/adopt.md): a Tailwind palette class would
+  // escape `npm run theme`, the dark scheme and the contrast checks.
+  {
+    files: ["app/**", "components/**"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        ...["Literal[value=/%s/]", "TemplateElement[value.raw=/%s/]"].map((selector) => ({
+          selector: selector.replace("%s", PALETTE_CLASS),
+          message: "Use a theme colour token (bg-brand, text-fg-muted…), not Tailwind's palette.",
+        })),
       ],
     },
   },

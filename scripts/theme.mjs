@@ -1,8 +1,8 @@
 /**
- * `npm run theme`: copies the colours of app/globals.css to the two places that cannot read CSS:
- * the emails (directus/templates/theme.liquid, included by every template; Directus reads templates,
- * not the app) and the app's own non-Tailwind code (lib/theme-colors.json: the browser's theme-color
- * and the 503 page the proxy writes by hand). `--check` changes nothing and fails if either is stale;
+ * `npm run theme`: copies the colours of app/globals.css to the places that cannot read CSS: the
+ * emails (directus/templates/theme.liquid, included by every template; Directus reads templates, not
+ * the app), the app's own non-Tailwind code (lib/theme-colors.json: the browser's theme-color and the
+ * 503 page the proxy writes by hand) and the tab icon (app/icon.svg, in the brand colour). `--check` changes nothing and fails if either is stale;
  * the unit tests run the same check.
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +14,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export const THEME_SOURCE = "app/globals.css";
 export const EMAIL_THEME = "directus/templates/theme.liquid";
 export const APP_THEME = "lib/theme-colors.json";
+export const ICON = "app/icon.svg";
 
 /** Liquid variables for the emails: `color_brand`, `color_fg_muted`… (light scheme: see below). */
 export function emailTheme({ light }) {
@@ -32,10 +33,25 @@ export function appTheme(colors) {
   return `${JSON.stringify(colors, null, 2)}\n`;
 }
 
+/** The tab icon: a cube in the light scheme's on-brand colour on a brand-coloured tile. */
+export function icon({ light }) {
+  return (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">' +
+    `<rect width="32" height="32" rx="8" fill="${light.brand}"/>` +
+    `<g transform="translate(4 4)" fill="none" stroke="${light["on-brand"]}" stroke-width="1.75" stroke-linejoin="round">` +
+    '<path d="M12 3.5 19.5 8v8L12 20.5 4.5 16V8L12 3.5Z"/><path d="M4.5 8 12 12.5 19.5 8M12 12.5v8"/>' +
+    "</g></svg>\n"
+  );
+}
+
 /** What each derived file should hold, from the current app/globals.css. */
 export function derivedFiles(root = ROOT) {
   const colors = readThemeColors(readFileSync(`${root}/${THEME_SOURCE}`, "utf8"));
-  return { [EMAIL_THEME]: emailTheme(colors), [APP_THEME]: appTheme(colors) };
+  return {
+    [EMAIL_THEME]: emailTheme(colors),
+    [APP_THEME]: appTheme(colors),
+    [ICON]: icon(colors),
+  };
 }
 
 /** The derived files that differ from what app/globals.css says. */

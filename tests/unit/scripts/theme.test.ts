@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { readThemeColors } from "../../../scripts/theme-colors.mjs";
-import { staleFiles } from "../../../scripts/theme.mjs";
+import { icon, staleFiles } from "../../../scripts/theme.mjs";
 
 const css = `
 @theme {
@@ -23,6 +23,15 @@ const css = `
 describe("theme colours", () => {
   it("copies of app/globals.css are up to date (run `npm run theme` after changing a colour)", () => {
     expect(staleFiles()).toEqual([]);
+  });
+
+  it("draws the tab icon in the light scheme's brand colours", () => {
+    const svg = icon({ light: { brand: "#123456", "on-brand": "#fedcba" } });
+    expect(svg).toContain('fill="#123456"');
+    expect(svg).toContain('stroke="#fedcba"');
+    expect(readFileSync("app/icon.svg", "utf8")).toContain(
+      `fill="${readThemeColors(readFileSync("app/globals.css", "utf8")).light.brand}"`,
+    );
   });
 
   it("reads the light scheme from @theme and the dark one from its media query", () => {
