@@ -1,7 +1,7 @@
 import "server-only";
 import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
 import { endSession, startSession } from "@/lib/directus/sessions";
-import { resetTokenEmail } from "./reset-token";
+import { resetTokenEmail } from "@/lib/directus/reset-token";
 import { signInSucceeded } from "./throttle";
 
 /**

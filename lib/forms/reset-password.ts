@@ -1,6 +1,6 @@
 import "server-only";
 import { clientAddress, type HeaderSource } from "@/lib/auth/client-address";
-import { resetTokenEmail } from "@/lib/auth/reset-token";
+import { resetTokenEmail } from "@/lib/directus/reset-token";
 import { throttleResetPassword } from "@/lib/auth/throttle";
 import { unlockAfterReset } from "@/lib/auth/unlock-after-reset";
 import { resetPassword } from "@/lib/directus/passwords";
