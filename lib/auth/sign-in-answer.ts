@@ -9,7 +9,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * (authorize called on its own, as some tests do) nothing is recorded.
  */
 export type SignInAnswer = {
-  /** A known-device cookie value to set if the sign-in succeeds (known-device.ts). */
+  /** A known-device cookie value to set if the sign-in succeeds (lib/abuse/known-device.ts). */
   knownDevice?: string;
 };
 

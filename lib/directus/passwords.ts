@@ -18,7 +18,7 @@ function logFailure(flow: string, failure: DirectusFailure): void {
  * missing from PASSWORD_RESET_URL_ALLOW_LIST), which is no secret about any one account.
  *
  * `reason: "lockout"` marks the link (`?reason=lockout`, which the allow list accepts: it compares
- * origin and path only) so that the mail template explains why it came (lockout-notice.ts).
+ * origin and path only) so that the mail template explains why it came (lib/abuse/lockout-notice.ts).
  */
 export async function requestPasswordReset(
   email: string,

@@ -1,6 +1,6 @@
 import "server-only";
-import { clientAddress, type HeaderSource } from "@/lib/auth/client-address";
-import { throttleForgotPassword } from "@/lib/auth/throttle";
+import { clientAddress, type HeaderSource } from "@/lib/abuse/client-address";
+import { throttleForgotPassword } from "@/lib/abuse/throttle";
 import { requestPasswordReset } from "@/lib/directus/passwords";
 import { forgotPasswordSchema } from "@/lib/validations/auth";
 import {

@@ -1,8 +1,8 @@
 import "server-only";
-import { clientAddress, type HeaderSource } from "@/lib/auth/client-address";
+import { clientAddress, type HeaderSource } from "@/lib/abuse/client-address";
 import { registerCustomer } from "@/lib/auth/register";
-import { throttleRegister } from "@/lib/auth/throttle";
-import { padUntil } from "@/lib/auth/uniform-timing";
+import { throttleRegister } from "@/lib/abuse/throttle";
+import { padUntil } from "@/lib/abuse/uniform-timing";
 import { getEnv } from "@/lib/env";
 import { registerSchema } from "@/lib/validations/auth";
 import {

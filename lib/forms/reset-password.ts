@@ -1,8 +1,8 @@
 import "server-only";
-import { clientAddress, type HeaderSource } from "@/lib/auth/client-address";
+import { clientAddress, type HeaderSource } from "@/lib/abuse/client-address";
 import { resetTokenEmail } from "@/lib/directus/reset-token";
-import { throttleResetPassword } from "@/lib/auth/throttle";
-import { unlockAfterReset } from "@/lib/auth/unlock-after-reset";
+import { throttleResetPassword } from "@/lib/abuse/throttle";
+import { unlockAfterReset } from "@/lib/abuse/unlock-after-reset";
 import { resetPassword } from "@/lib/directus/passwords";
 import { getEnv } from "@/lib/env";
 import { resetPasswordSchema } from "@/lib/validations/auth";

@@ -1,5 +1,5 @@
 import "server-only";
-import type { HeaderSource } from "@/lib/auth/client-address";
+import type { HeaderSource } from "@/lib/abuse/client-address";
 import type { FormAnswer } from "@/lib/forms/answer";
 import { readJson } from "./read-json";
 import { respond } from "./responses";

@@ -1,5 +1,5 @@
 import "server-only";
-import { knownDeviceSetCookie } from "@/lib/auth/known-device";
+import { knownDeviceSetCookie } from "@/lib/abuse/known-device";
 import { retryAfterOf } from "@/lib/validations/login-errors";
 import { sessionCookieName } from "@/lib/auth/session-cookie";
 import { withSignInAnswer } from "@/lib/auth/sign-in-answer";

@@ -14,9 +14,9 @@ import {
   resetThrottleForTests,
   throttle,
   type Throttle,
-} from "@/lib/auth/throttle";
+} from "@/lib/abuse/throttle";
 import { resetEnvCacheForTests } from "@/lib/env";
-import { REDIS_KEY_NAMESPACE, redisStore } from "@/lib/security/limits";
+import { REDIS_KEY_NAMESPACE, redisStore } from "@/lib/abuse/limiter-store";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 

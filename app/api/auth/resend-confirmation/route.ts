@@ -1,7 +1,7 @@
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress } from "@/lib/abuse/client-address";
 import { resendConfirmation } from "@/lib/auth/resend-confirmation";
-import { throttleResendConfirmation } from "@/lib/auth/throttle";
-import { padUntil } from "@/lib/auth/uniform-timing";
+import { throttleResendConfirmation } from "@/lib/abuse/throttle";
+import { padUntil } from "@/lib/abuse/uniform-timing";
 import { getEnv } from "@/lib/env";
 import { FORM_TYPE, readBody } from "@/lib/http/read-json";
 import { rejectCrossSite } from "@/lib/http/same-origin";

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { authorizeCredentials } from "@/lib/auth/authorize";
-import { signKnownDevice } from "@/lib/auth/known-device";
+import { signKnownDevice } from "@/lib/abuse/known-device";
 import { withSignInAnswer } from "@/lib/auth/sign-in-answer";
-import { DIRECTUS_LOGIN_ATTEMPTS, POLICIES } from "@/lib/auth/throttle";
+import { DIRECTUS_LOGIN_ATTEMPTS, POLICIES } from "@/lib/abuse/throttle";
 import {
   DIRECTUS,
   HttpResponse,

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { POST as forgot } from "@/app/api/auth/forgot-password/route";
 import { POST as reset } from "@/app/api/auth/reset-password/route";
-import { POLICIES, beginSignIn } from "@/lib/auth/throttle";
+import { POLICIES, beginSignIn } from "@/lib/abuse/throttle";
 import {
   DIRECTUS,
   HttpResponse,

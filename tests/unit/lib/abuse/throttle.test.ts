@@ -5,10 +5,10 @@ import {
   createThrottle,
   resetThrottleForTests,
   throttle,
-} from "@/lib/auth/throttle";
+} from "@/lib/abuse/throttle";
 import { resetEnvCacheForTests } from "@/lib/env";
 import { tooManyRequests, waitInWords } from "@/lib/http/responses";
-import { memoryStore } from "@/lib/security/limits";
+import { memoryStore } from "@/lib/abuse/limiter-store";
 import { setupServerTests } from "../../support/server";
 
 setupServerTests();

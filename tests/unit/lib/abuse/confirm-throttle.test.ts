@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { POLICIES, createThrottle } from "@/lib/auth/throttle";
-import { memoryStore } from "@/lib/security/limits";
+import { POLICIES, createThrottle } from "@/lib/abuse/throttle";
+import { memoryStore } from "@/lib/abuse/limiter-store";
 import { setupServerTests } from "../../support/server";
 
 setupServerTests();

@@ -3,12 +3,7 @@ import { createHmac } from "node:crypto";
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { getEnv } from "@/lib/env";
 import { forgetProcessWide, processWide } from "@/lib/process-wide";
-import {
-  memoryStore,
-  redisStore,
-  type LimiterStore,
-  type LimitPolicy,
-} from "@/lib/security/limits";
+import { memoryStore, redisStore, type LimiterStore, type LimitPolicy } from "./limiter-store";
 
 /**
  * Rate limits for the customer flows, per account (normalised email, hashed) and per client address
