@@ -18,7 +18,7 @@ import { PEER_ADDRESS_HEADER, socketAddressPinned } from "@/lib/http/socket-addr
  *   run): the rightmost X-Forwarded-For entry. A client can then pick its own key — dodging
  *   per-address limits, or spending another address's budget — so per-address limits are best
  *   effort there. The limits that keep Directus from suspending an account are per account and do not
- *   depend on any address (see throttle.ts).
+ *   depend on any address (see budgets.ts).
  * X-Real-IP is never read: only proxies set it, and a client can send it just as easily.
  *
  * IPv6 clients are keyed by their /64: one subscriber usually holds a whole /64 and could otherwise

@@ -9,7 +9,7 @@ import { noticeLockout } from "@/lib/abuse/lockout-notice";
 import { tooManyRequestsCode } from "@/lib/validations/login-errors";
 import { normalisePassword } from "./passwords";
 import { rememberKnownDevice } from "./sign-in-answer";
-import { beginSignIn, signInNotJudged, signInSucceeded } from "@/lib/abuse/throttle";
+import { beginSignIn, signInNotJudged, signInSucceeded } from "@/lib/abuse/process-throttle";
 import { sessionTokensOf } from "./tokens";
 import { padUntil } from "@/lib/abuse/uniform-timing";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { clientAddress, type HeaderSource } from "@/lib/abuse/client-address";
-import { throttleForgotPassword } from "@/lib/abuse/throttle";
+import { throttleForgotPassword } from "@/lib/abuse/process-throttle";
 import { requestPasswordReset } from "@/lib/directus/passwords";
 import { forgotPasswordSchema } from "@/lib/validations/auth";
 import {

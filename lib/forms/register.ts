@@ -1,7 +1,7 @@
 import "server-only";
 import { clientAddress, type HeaderSource } from "@/lib/abuse/client-address";
 import { registerCustomer } from "@/lib/auth/register";
-import { throttleRegister } from "@/lib/abuse/throttle";
+import { throttleRegister } from "@/lib/abuse/process-throttle";
 import { padUntil } from "@/lib/abuse/uniform-timing";
 import { getEnv } from "@/lib/env";
 import { registerSchema } from "@/lib/validations/auth";

@@ -1,7 +1,7 @@
 import "server-only";
 import { clientAddress, type HeaderSource } from "@/lib/abuse/client-address";
 import { resetTokenEmail } from "@/lib/directus/reset-token";
-import { throttleResetPassword } from "@/lib/abuse/throttle";
+import { throttleResetPassword } from "@/lib/abuse/process-throttle";
 import { unlockAfterReset } from "@/lib/abuse/unlock-after-reset";
 import { resetPassword } from "@/lib/directus/passwords";
 import { getEnv } from "@/lib/env";

@@ -10,7 +10,7 @@ import { authOptions } from "@/lib/auth/options";
 import { requestPasswordReset, resetPassword } from "@/lib/directus/passwords";
 import { checkSession } from "@/lib/auth/live-session";
 import { resetRefreshCacheForTests } from "@/lib/auth/refresh";
-import { resetThrottleForTests } from "@/lib/abuse/throttle";
+import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
 import { confirmEmail } from "@/lib/auth/verify-email";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";
 import { linkIn, waitForMail } from "../support/mail";

@@ -7,7 +7,7 @@
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as resendRoute } from "@/app/api/auth/resend-confirmation/route";
-import { resetThrottleForTests } from "@/lib/abuse/throttle";
+import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
 import { confirmEmail } from "@/lib/auth/verify-email";
 import proxy from "@/proxy";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";

@@ -5,7 +5,7 @@
  * and sign-in takes no measurably different time for an existing and an unknown email.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { resetThrottleForTests } from "@/lib/abuse/throttle";
+import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
 import type { Backend } from "../support/backend";
 import {
   type SuiteContext,

@@ -6,7 +6,7 @@
  * Directus sits behind a recording proxy, so "never reaches Directus" is observed, not assumed.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetThrottleForTests } from "@/lib/abuse/throttle";
+import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
 import { readOwnProfile } from "@/lib/directus/sessions";
 import { DRAIN_MAX_BYTES } from "@/lib/http/read-json";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";

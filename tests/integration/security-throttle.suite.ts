@@ -3,11 +3,11 @@
  * both lanes, floods of wrong passwords for a victim's email — from one address, and from as many
  * spoofed addresses as the attacker likes — never get the victim suspended in Directus, and the real
  * owner always has a way in: from any other address when the attack came from one, and through a
- * password reset when it came from everywhere (see lib/abuse/throttle.ts for the policy).
+ * password reset when it came from everywhere (see lib/abuse/budgets.ts for the policy).
  */
 import { describe, expect, it } from "vitest";
 import { loginErrorMessage } from "@/lib/validations/login-errors";
-import { POLICIES } from "@/lib/abuse/throttle";
+import { POLICIES } from "@/lib/abuse/budgets";
 import { linkIn, listMail, waitForMail } from "../support/mail";
 import {
   type SuiteContext,

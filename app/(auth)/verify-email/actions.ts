@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { clientAddress } from "@/lib/abuse/client-address";
 import { confirmedEmailCookie, linkTokenCookie, readLinkToken } from "@/lib/auth/link-token";
 import { normalisePassword } from "@/lib/auth/passwords";
-import { throttleConfirmEmail } from "@/lib/abuse/throttle";
+import { throttleConfirmEmail } from "@/lib/abuse/process-throttle";
 import { confirmEmail } from "@/lib/auth/verify-email";
 import { confirmEmailSchema } from "@/lib/validations/confirmation";
 

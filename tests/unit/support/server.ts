@@ -4,7 +4,7 @@ import type { JWT } from "next-auth/jwt";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
 import { resetPendingSignOutsForTests } from "@/lib/auth/pending-sign-outs";
 import { resetRefreshCacheForTests } from "@/lib/auth/refresh";
-import { resetThrottleForTests } from "@/lib/abuse/throttle";
+import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
 import { setTimingFloorsForTests } from "@/lib/abuse/uniform-timing";
 import { resetDirectusHealthForTests } from "@/lib/directus/health";
 import { resetEnvCacheForTests } from "@/lib/env";

@@ -1,6 +1,6 @@
 import { clientAddress } from "@/lib/abuse/client-address";
 import { resendConfirmation } from "@/lib/auth/resend-confirmation";
-import { throttleResendConfirmation } from "@/lib/abuse/throttle";
+import { throttleResendConfirmation } from "@/lib/abuse/process-throttle";
 import { padUntil } from "@/lib/abuse/uniform-timing";
 import { getEnv } from "@/lib/env";
 import { FORM_TYPE, readBody } from "@/lib/http/read-json";

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { authorizeCredentials } from "@/lib/auth/authorize";
 import { signKnownDevice } from "@/lib/abuse/known-device";
 import { withSignInAnswer } from "@/lib/auth/sign-in-answer";
-import { DIRECTUS_LOGIN_ATTEMPTS, POLICIES } from "@/lib/abuse/throttle";
+import { DIRECTUS_LOGIN_ATTEMPTS, POLICIES } from "@/lib/abuse/budgets";
 import {
   DIRECTUS,
   HttpResponse,

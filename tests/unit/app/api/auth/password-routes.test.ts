@@ -1,7 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { POST as forgot } from "@/app/api/auth/forgot-password/route";
 import { POST as reset } from "@/app/api/auth/reset-password/route";
-import { POLICIES, beginSignIn } from "@/lib/abuse/throttle";
+import { POLICIES } from "@/lib/abuse/budgets";
+import { beginSignIn } from "@/lib/abuse/process-throttle";
 import {
   DIRECTUS,
   HttpResponse,
