@@ -95,7 +95,7 @@ export function knownDeviceCookieOptions() {
   };
 }
 
-/** The same cookie as a Set-Cookie line, for next-auth's answer (lib/http/next-auth-throttle.ts). */
+/** The same cookie as a Set-Cookie line, for next-auth's answer (lib/auth/next-auth-throttle.ts). */
 export function knownDeviceSetCookie(value: string): string {
   const options = knownDeviceCookieOptions();
   return [
