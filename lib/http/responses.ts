@@ -1,11 +1,7 @@
 import "server-only";
-import * as answers from "@/lib/forms/answer";
 import type { FormAnswer } from "@/lib/forms/answer";
 import { secureApiHeaders } from "@/lib/security/runtime";
 import type { FormResult } from "@/lib/validations/auth";
-import { waitInWords } from "@/lib/validations/wait-in-words";
-
-export { waitInWords };
 
 /** Every auth answer is personal and short-lived: no cache may keep it (secureApiHeaders: no-store). */
 export function jsonResult(body: FormResult, status: number, headers?: HeadersInit): Response {
@@ -21,8 +17,4 @@ export function respond(answer: FormAnswer): Response {
       ? {}
       : { "Retry-After": String(answer.retryAfterSeconds) };
   return jsonResult(answer.result, answer.status, headers);
-}
-
-export function tooManyRequests(retryAfterSeconds: number): Response {
-  return respond(answers.tooManyRequests(retryAfterSeconds));
 }
