@@ -1,6 +1,7 @@
 import "server-only";
 import { isIP } from "node:net";
 import { getEnv } from "@/lib/env";
+import { headerValue, type HeaderSource } from "@/lib/http/header-source";
 import { PEER_ADDRESS_HEADER, socketAddressPinned } from "@/lib/http/socket-address";
 
 /**
@@ -24,13 +25,6 @@ import { PEER_ADDRESS_HEADER, socketAddressPinned } from "@/lib/http/socket-addr
  * IPv6 clients are keyed by their /64: one subscriber usually holds a whole /64 and could otherwise
  * rotate through addresses for free.
  */
-export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
-
-function headerValue(headers: HeaderSource, name: string): string | undefined {
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const value = headers[name] ?? headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(",") : value;
-}
 
 let warnedAboutProxy = false;
 

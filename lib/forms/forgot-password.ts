@@ -1,5 +1,6 @@
 import "server-only";
-import { clientAddress, type HeaderSource } from "@/lib/abuse/client-address";
+import { clientAddress } from "@/lib/abuse/client-address";
+import type { HeaderSource } from "@/lib/http/header-source";
 import { throttleForgotPassword } from "@/lib/abuse/process-throttle";
 import { requestPasswordReset } from "@/lib/directus/passwords";
 import { forgotPasswordSchema } from "@/lib/validations/auth";

@@ -1,5 +1,6 @@
 import "server-only";
-import { clientAddress, type HeaderSource } from "@/lib/abuse/client-address";
+import { clientAddress } from "@/lib/abuse/client-address";
+import type { HeaderSource } from "@/lib/http/header-source";
 import { registerCustomer } from "@/lib/auth/register";
 import { throttleRegister } from "@/lib/abuse/process-throttle";
 import { padUntil } from "@/lib/abuse/uniform-timing";

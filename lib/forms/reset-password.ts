@@ -1,5 +1,6 @@
 import "server-only";
-import { clientAddress, type HeaderSource } from "@/lib/abuse/client-address";
+import { clientAddress } from "@/lib/abuse/client-address";
+import type { HeaderSource } from "@/lib/http/header-source";
 import { resetTokenEmail } from "@/lib/directus/reset-token";
 import { throttleResetPassword } from "@/lib/abuse/process-throttle";
 import { unlockAfterReset } from "@/lib/abuse/unlock-after-reset";

@@ -2,7 +2,7 @@ import "server-only";
 import type { User } from "next-auth";
 import { encode } from "next-auth/jwt";
 import { authorizeCredentials, SIGN_IN_ERROR } from "@/lib/auth/authorize";
-import type { HeaderSource } from "@/lib/abuse/client-address";
+import type { HeaderSource } from "@/lib/http/header-source";
 import { withNormalisedPassword } from "@/lib/auth/passwords";
 import { withSignInAnswer } from "@/lib/auth/sign-in-answer";
 import { sessionClaimsOf } from "@/lib/auth/tokens";
