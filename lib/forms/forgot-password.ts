@@ -28,6 +28,6 @@ export async function submitForgotPassword(
   if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
 
   const outcome = await requestPasswordReset(checked.data.email);
-  if (outcome === "unavailable") return serviceUnavailable();
+  if (outcome.kind === "unavailable") return serviceUnavailable();
   return accepted(SENT_MESSAGE, 202);
 }

@@ -46,7 +46,7 @@ export async function submitResetPassword(
   const verdict = await throttleResetPassword(address);
   if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
 
-  switch (await resetPassword(token, password)) {
+  switch ((await resetPassword(token, password)).kind) {
     case "ok":
       await unlockAfterReset(token, password, address);
       return accepted("Your password was changed. Sign in with your new password.", 200);

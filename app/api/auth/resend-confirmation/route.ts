@@ -40,7 +40,7 @@ export async function POST(request: Request): Promise<Response> {
 
   const startedAt = performance.now();
   const outcome = await resendConfirmation(parsed.data.email);
-  if (outcome !== "sent") return back({ status: outcome });
+  if (outcome.kind !== "sent") return back({ status: outcome.kind });
   // Mailing a link costs Directus more than finding nothing to send.
   await padUntil(startedAt, "register");
   return back({ status: "sent" });
