@@ -43,8 +43,8 @@ const config = [
     },
   },
   // The module boundaries (docs/architecture.md): dependencies point one way, app → forms → auth →
-  // abuse → directus → env, with lib/http as plumbing below them all, and what the browser runs
-  // imports nothing server-side. Each block repeats DIRECTUS_SDK: a later block's rule replaces an
+  // abuse → directus → env, lib/http is plumbing that imports none of forms, auth and abuse, and what
+  // the browser runs imports nothing server-side. Each block repeats DIRECTUS_SDK: a later block's rule replaces an
   // earlier one's for the same files.
   {
     ignores: ["lib/directus/**", "tests/**"],
