@@ -4,7 +4,6 @@ import type { HeaderSource } from "@/lib/http/header-source";
 import { registerCustomer } from "@/lib/auth/register";
 import { throttleRegister } from "@/lib/abuse/process-throttle";
 import { padUntil } from "@/lib/abuse/uniform-timing";
-import { getEnv } from "@/lib/env";
 import { registerSchema } from "@/lib/validations/auth";
 import {
   accepted,
@@ -27,7 +26,7 @@ export async function submitRegistration(
 ): Promise<FormAnswer> {
   // Strict schema: role, status, policies or any other extra field fails here and never reaches Directus.
   const checked = await checkNewPasswordForm(
-    registerSchema(getEnv().PASSWORD_MIN_LENGTH),
+    registerSchema,
     input,
     ({ email, first_name, last_name }) => [email, first_name, last_name],
   );

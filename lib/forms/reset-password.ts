@@ -5,7 +5,6 @@ import { resetTokenEmail } from "@/lib/directus/reset-token";
 import { throttleResetPassword } from "@/lib/abuse/process-throttle";
 import { unlockAfterReset } from "@/lib/abuse/unlock-after-reset";
 import { resetPassword } from "@/lib/directus/passwords";
-import { getEnv } from "@/lib/env";
 import { resetPasswordSchema } from "@/lib/validations/auth";
 import {
   accepted,
@@ -34,11 +33,9 @@ export async function submitResetPassword(
   headers: HeaderSource,
 ): Promise<FormAnswer> {
   // The token names the account's email (unverified here, and only used to refuse passwords built from it).
-  const checked = await checkNewPasswordForm(
-    resetPasswordSchema(getEnv().PASSWORD_MIN_LENGTH),
-    input,
-    ({ token }) => [resetTokenEmail(token)],
-  );
+  const checked = await checkNewPasswordForm(resetPasswordSchema, input, ({ token }) => [
+    resetTokenEmail(token),
+  ]);
   if (!checked.ok) return checked.answer;
   const { token, password } = checked.data;
 
