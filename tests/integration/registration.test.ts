@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: issue 12's registration cases share one real Directus per lane.
 /**
  * Issue 12, items 1 and 2 against a real Directus, on SQLite and on Postgres: nobody can pre-claim an
  * address (whoever confirms owns the account with a password they chose, and any earlier pending claim

@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: every route's hostile input, against one recording proxy.
 /**
  * Promise 3: hostile input on every JSON route (register, forgot-password, reset-password) and on
  * next-auth's credentials callback gets a clear 4xx with a plain message, and nothing of it reaches

@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: promise 2's floods share one backend per lane.
 /**
  * Promise 2: throttling protects customers instead of locking them out. Against a real Directus on
  * both lanes, floods of wrong passwords for a victim's email — from one address, and from as many

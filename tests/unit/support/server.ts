@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: the unit tests' one mocked Directus, every endpoint the app calls.
 import { HttpResponse, delay, http } from "msw";
 import { setupServer } from "msw/node";
 import type { JWT } from "next-auth/jwt";

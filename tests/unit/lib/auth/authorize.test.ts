@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: its cases share the throttle and a model of Directus's counter.
 import { describe, expect, it, vi } from "vitest";
 import { authorizeCredentials } from "@/lib/auth/authorize";
 import { signKnownDevice } from "@/lib/abuse/known-device";
