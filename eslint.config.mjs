@@ -8,6 +8,7 @@ const DIRECTUS_SDK = {
 const BROWSER_SAFE =
   "Browser-safe code imports nothing server-side: move what both sides need to lib/validations/.";
 const SERVER_MODULES = [
+  "@/lib/abuse/*",
   "@/lib/auth/*",
   "@/lib/directus/*",
   "@/lib/forms/*",
@@ -20,6 +21,22 @@ const SERVER_MODULES = [
 const PALETTE_CLASS =
   "\\b(?:bg|text|border|ring|outline|fill|stroke|from|via|to|divide|placeholder|accent|caret|decoration|shadow)-(?:(?:slate|gray|zinc|neutral|stone|red|orange|amber|yellow|lime|green|emerald|teal|cyan|sky|blue|indigo|violet|purple|fuchsia|pink|rose)-\\d{2,3}|white|black)\\b";
 
+/** Whatever sits on top: pages, actions, routes, the proxy and browser code. */
+const CALLERS = ["@/app/*", "@/components/*", "@/proxy"];
+
+/** A lib/ folder that may not import `forbidden` (nor, like every server module, the Directus SDK). */
+function layer(files, forbidden, message) {
+  return {
+    files,
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [DIRECTUS_SDK], patterns: [{ group: forbidden, message }] },
+      ],
+    },
+  };
+}
+
 const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
@@ -29,8 +46,10 @@ const config = [
       "no-console": ["error", { allow: ["warn", "error", "info"] }],
     },
   },
-  // The module boundaries (docs/architecture.md): dependencies point one way, app → auth/http →
-  // directus → env, and what the browser runs imports nothing server-side.
+  // The module boundaries (docs/architecture.md): dependencies point one way, app → forms → auth →
+  // abuse → directus → env, lib/http is plumbing that imports none of forms, auth and abuse, and what
+  // the browser runs imports nothing server-side. Each block repeats DIRECTUS_SDK: a later block's rule replaces an
+  // earlier one's for the same files.
   {
     ignores: ["lib/directus/**", "tests/**"],
     rules: { "no-restricted-imports": ["error", { paths: [DIRECTUS_SDK] }] },
@@ -47,6 +66,26 @@ const config = [
       ],
     },
   },
+  layer(
+    ["lib/http/**"],
+    [...CALLERS, "@/lib/forms/*", "@/lib/auth/*", "@/lib/abuse/*"],
+    "lib/http/ is plumbing: it knows no form, no next-auth and no throttle. Pass what it needs in.",
+  ),
+  layer(
+    ["lib/abuse/**"],
+    [...CALLERS, "@/lib/forms/*", "@/lib/auth/*", "!@/lib/auth/session-cookie"],
+    "lib/abuse/ is called by the forms and next-auth glue, not the other way round (it may read lib/auth/session-cookie's Secure flag only).",
+  ),
+  layer(
+    ["lib/auth/**"],
+    [...CALLERS, "@/lib/forms/*"],
+    "lib/auth/ is called by the forms and routes, not the other way round.",
+  ),
+  layer(
+    ["lib/forms/**"],
+    CALLERS,
+    "lib/forms/ is called by the pages' actions and the JSON routes, not the other way round.",
+  ),
   {
     files: ["lib/directus/**"],
     rules: {
@@ -55,7 +94,7 @@ const config = [
         {
           patterns: [
             {
-              group: ["@/lib/auth/*", "@/lib/http/*", "@/app/*", "@/components/*", "@/proxy"],
+              group: [...CALLERS, "@/lib/forms/*", "@/lib/auth/*", "@/lib/abuse/*", "@/lib/http/*"],
               message:
                 "lib/directus/ depends on lib/env only: callers come to it, not the other way.",
             },

@@ -41,7 +41,7 @@ const envSchema = z.object({
    * Set to true when a reverse proxy in front of Next appends to or overwrites X-Forwarded-For: its
    * rightmost entry keys the per-address rate limits. Left false, X-Forwarded-For is ignored and the
    * TCP peer address (pinned by instrumentation.ts, overwriting anything a client sent) is used.
-   * See lib/auth/client-address.ts.
+   * See lib/abuse/client-address.ts.
    */
   TRUST_PROXY: z.stringbool().default(false),
 });

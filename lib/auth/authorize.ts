@@ -3,15 +3,16 @@ import type { User } from "next-auth";
 import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
 import { startSession, type DirectusSession } from "@/lib/directus/sessions";
 import { loginSchema } from "@/lib/validations/auth";
-import { clientAddress, type HeaderSource } from "./client-address";
-import { knownDeviceCookie, signKnownDevice, verifyKnownDevice } from "./known-device";
-import { noticeLockout } from "./lockout-notice";
+import { clientAddress } from "@/lib/abuse/client-address";
+import type { HeaderSource } from "@/lib/http/header-source";
+import { knownDeviceCookie, signKnownDevice, verifyKnownDevice } from "@/lib/abuse/known-device";
+import { noticeLockout } from "@/lib/abuse/lockout-notice";
 import { tooManyRequestsCode } from "@/lib/validations/login-errors";
 import { normalisePassword } from "./passwords";
 import { rememberKnownDevice } from "./sign-in-answer";
-import { beginSignIn, signInNotJudged, signInSucceeded } from "./throttle";
+import { beginSignIn, signInNotJudged, signInSucceeded } from "@/lib/abuse/process-throttle";
 import { sessionTokensOf } from "./tokens";
-import { padUntil } from "./uniform-timing";
+import { padUntil } from "@/lib/abuse/uniform-timing";
 
 /**
  * next-auth puts a thrown error's message into the redirect URL (`?error=`), so only these fixed codes
@@ -48,8 +49,8 @@ function neverReachedDirectus(error: unknown): boolean {
  * CredentialsProvider's `authorize`: null for wrong credentials of any kind (Directus answers alike for
  * a wrong password, an unknown email, an unverified or a suspended account, and so do we). Every path
  * does the same work whether or not the email has an account: one throttle check, one Directus call,
- * nothing looked up on the side, and a refusal is padded to one fixed duration (uniform-timing.ts), so
- * neither the answer nor its timing tells an account apart from none.
+ * nothing looked up on the side, and a refusal is padded to one fixed duration
+ * (lib/abuse/uniform-timing.ts), so neither the answer nor its timing tells an account apart from none.
  */
 export async function authorizeCredentials(
   credentials: Credentials,
@@ -67,8 +68,8 @@ export async function authorizeCredentials(
 
   const headers = request.headers ?? {};
   const address = clientAddress(headers);
-  // The owner's returning browser (known-device.ts): a cookie for another email, forged or expired
-  // counts as no cookie at all.
+  // The owner's returning browser (lib/abuse/known-device.ts): a cookie for another email, forged or
+  // expired counts as no cookie at all.
   const deviceId = verifyKnownDevice(knownDeviceCookie(cookieHeader(headers)), email);
   const verdict = await beginSignIn(email, address, deviceId);
   if (!verdict.allowed) {

@@ -21,31 +21,33 @@ export async function endSessionEverywhere(sessionToken: string): Promise<void> 
     let unsure = false;
     for (const token of tokens) {
       const result = await endOne(token);
-      if (result === "ended") return "done";
-      if (result === "unsure") unsure = true;
+      if (result.kind === "ended") return { kind: "done" };
+      if (result.kind === "unsure") unsure = true;
     }
     // Every token refused: the session was over already.
-    return unsure ? "retry" : "done";
+    return { kind: unsure ? "retry" : "done" };
   };
-  if ((await revoke()) === "retry") {
+  if ((await revoke()).kind === "retry") {
     revokeLater(tokens, revoke, { lifetimeMs: getEnv().SESSION_MAX_AGE_SECONDS * 1000 });
   }
 }
 
+type EndOne = { kind: "ended" } | { kind: "refused" } | { kind: "unsure" };
+
 /**
- * "ended": Directus ended the token's chain. "refused": Directus no longer accepts the token (401 or
- * 403), so no request can use it either. "unsure": no answer, or one that says nothing about the
+ * `ended`: Directus ended the token's chain. `refused`: Directus no longer accepts the token (401 or
+ * 403), so no request can use it either. `unsure`: no answer, or one that says nothing about the
  * session (a 404 from a Directus without the customer API, a 5xx): worth another try.
  */
-async function endOne(token: string): Promise<"ended" | "refused" | "unsure"> {
+async function endOne(token: string): Promise<EndOne> {
   try {
     await endSession(token);
-    return "ended";
+    return { kind: "ended" };
   } catch (error) {
     const failure = classifyDirectusError(error);
-    if (isSessionRefused(failure)) return "refused";
+    if (isSessionRefused(failure)) return { kind: "refused" };
     const log = failure.outcome === "unavailable" ? console.warn : console.error;
     log(`sign-out: ending the Directus session failed: ${describeFailure(failure)}`);
-    return "unsure";
+    return { kind: "unsure" };
   }
 }

@@ -15,7 +15,7 @@ export const RETRY_DELAYS_MS = [5_000, 15_000, 60_000, 5 * 60_000, 15 * 60_000];
 const MAX_ENTRIES = 10_000;
 
 /** What one revocation attempt came to: done (or pointless to repeat), or worth another try. */
-export type RevokeAttempt = "done" | "retry";
+export type RevokeAttempt = { kind: "done" } | { kind: "retry" };
 
 type Pending = { until: number; timer?: NodeJS.Timeout };
 
@@ -59,9 +59,9 @@ export function revokeLater(
     entry.timer = setTimeout(() => {
       if (!keys.some((key) => pending().get(key) === entry)) return;
       void revoke()
-        .catch((): RevokeAttempt => "retry")
+        .catch((): RevokeAttempt => ({ kind: "retry" }))
         .then((result) => {
-          if (result === "done") for (const key of keys) forget(key);
+          if (result.kind === "done") for (const key of keys) forget(key);
           else attempt(index + 1);
         });
     }, delay);

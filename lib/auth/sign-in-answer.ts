@@ -5,11 +5,11 @@ import { AsyncLocalStorage } from "node:async_hooks";
  * What authorize() wants added to the sign-in's answer. authorize only returns a user or throws a
  * code, so its callers open this per-request record around it and read it afterwards: the sign-in
  * form's handler (lib/forms/sign-in.ts) and the wrapper around next-auth's own endpoint
- * (lib/http/next-auth-throttle.ts). Outside that wrapper
+ * (lib/auth/next-auth-throttle.ts). Outside that wrapper
  * (authorize called on its own, as some tests do) nothing is recorded.
  */
 export type SignInAnswer = {
-  /** A known-device cookie value to set if the sign-in succeeds (known-device.ts). */
+  /** A known-device cookie value to set if the sign-in succeeds (lib/abuse/known-device.ts). */
   knownDevice?: string;
 };
 

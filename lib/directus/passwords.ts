@@ -4,8 +4,9 @@ import { publicClient } from "./client";
 import { classifyDirectusError, describeFailure, type DirectusFailure } from "./errors";
 import { getEnv } from "@/lib/env";
 
-export type PasswordResetRequestOutcome = "sent" | "unavailable";
-export type ResetPasswordOutcome = "ok" | "invalid_token" | "weak_password" | "unavailable";
+export type PasswordResetRequestOutcome = { kind: "sent" } | { kind: "unavailable" };
+export type ResetPasswordOutcome =
+  { kind: "ok" } | { kind: "invalid_token" } | { kind: "weak_password" } | { kind: "unavailable" };
 
 function logFailure(flow: string, failure: DirectusFailure): void {
   const log = failure.outcome === "unavailable" ? console.warn : console.error;
@@ -14,11 +15,11 @@ function logFailure(flow: string, failure: DirectusFailure): void {
 
 /**
  * Asks Directus to mail a reset link. Directus answers 204 for known and unknown emails alike, and so
- * does this ("sent"). Anything else means no mail can go out for anyone (Directus down, or the reset URL
+ * does this (`sent`). Anything else means no mail can go out for anyone (Directus down, or the reset URL
  * missing from PASSWORD_RESET_URL_ALLOW_LIST), which is no secret about any one account.
  *
  * `reason: "lockout"` marks the link (`?reason=lockout`, which the allow list accepts: it compares
- * origin and path only) so that the mail template explains why it came (lockout-notice.ts).
+ * origin and path only) so that the mail template explains why it came (lib/abuse/lockout-notice.ts).
  */
 export async function requestPasswordReset(
   email: string,
@@ -29,10 +30,10 @@ export async function requestPasswordReset(
   const resetUrl = url.toString();
   try {
     await publicClient().request(passwordRequest(email, resetUrl));
-    return "sent";
+    return { kind: "sent" };
   } catch (error) {
     logFailure(reason ? "lockout-notice" : "forgot-password", classifyDirectusError(error));
-    return "unavailable";
+    return { kind: "unavailable" };
   }
 }
 
@@ -46,20 +47,20 @@ export async function resetPassword(
 ): Promise<ResetPasswordOutcome> {
   try {
     await publicClient().request(passwordReset(token, password));
-    return "ok";
+    return { kind: "ok" };
   } catch (error) {
     const failure = classifyDirectusError(error);
     switch (failure.outcome) {
       case "invalid_token":
       case "invalid_credentials":
       case "forbidden":
-        return "invalid_token";
+        return { kind: "invalid_token" };
       // Directus's own password policy (Settings → Security), stricter than ours.
       case "invalid_input":
-        return failure.code === "FAILED_VALIDATION" ? "weak_password" : "invalid_token";
+        return { kind: failure.code === "FAILED_VALIDATION" ? "weak_password" : "invalid_token" };
       default:
         logFailure("reset-password", failure);
-        return "unavailable";
+        return { kind: "unavailable" };
     }
   }
 }

@@ -4,7 +4,7 @@ import { waitInWords } from "@/lib/validations/wait-in-words";
 
 /**
  * What the server says about one submitted form, whatever carried it: a JSON route turns it into a
- * response (lib/http/responses.ts), a Server Action into the state the form shows (action-state.ts).
+ * response (json-route.ts), a Server Action into the state the form shows (action-state.ts).
  * `status` is the HTTP status the JSON answer uses.
  */
 export interface FormAnswer {

@@ -1,6 +1,7 @@
 import "server-only";
-import { clientAddress, type HeaderSource } from "@/lib/auth/client-address";
-import { throttleForgotPassword } from "@/lib/auth/throttle";
+import { clientAddress } from "@/lib/abuse/client-address";
+import type { HeaderSource } from "@/lib/http/header-source";
+import { throttleForgotPassword } from "@/lib/abuse/process-throttle";
 import { requestPasswordReset } from "@/lib/directus/passwords";
 import { forgotPasswordSchema } from "@/lib/validations/auth";
 import {
@@ -27,6 +28,6 @@ export async function submitForgotPassword(
   if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
 
   const outcome = await requestPasswordReset(checked.data.email);
-  if (outcome === "unavailable") return serviceUnavailable();
+  if (outcome.kind === "unavailable") return serviceUnavailable();
   return accepted(SENT_MESSAGE, 202);
 }

@@ -1,9 +1,9 @@
 import "server-only";
-import { clientAddress, type HeaderSource } from "@/lib/auth/client-address";
+import { clientAddress } from "@/lib/abuse/client-address";
+import type { HeaderSource } from "@/lib/http/header-source";
 import { registerCustomer } from "@/lib/auth/register";
-import { throttleRegister } from "@/lib/auth/throttle";
-import { padUntil } from "@/lib/auth/uniform-timing";
-import { getEnv } from "@/lib/env";
+import { throttleRegister } from "@/lib/abuse/process-throttle";
+import { padUntil } from "@/lib/abuse/uniform-timing";
 import { registerSchema } from "@/lib/validations/auth";
 import {
   accepted,
@@ -26,7 +26,7 @@ export async function submitRegistration(
 ): Promise<FormAnswer> {
   // Strict schema: role, status, policies or any other extra field fails here and never reaches Directus.
   const checked = await checkNewPasswordForm(
-    registerSchema(getEnv().PASSWORD_MIN_LENGTH),
+    registerSchema,
     input,
     ({ email, first_name, last_name }) => [email, first_name, last_name],
   );

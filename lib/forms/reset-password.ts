@@ -1,10 +1,10 @@
 import "server-only";
-import { clientAddress, type HeaderSource } from "@/lib/auth/client-address";
-import { resetTokenEmail } from "@/lib/auth/reset-token";
-import { throttleResetPassword } from "@/lib/auth/throttle";
-import { unlockAfterReset } from "@/lib/auth/unlock-after-reset";
+import { clientAddress } from "@/lib/abuse/client-address";
+import type { HeaderSource } from "@/lib/http/header-source";
+import { resetTokenEmail } from "@/lib/directus/reset-token";
+import { throttleResetPassword } from "@/lib/abuse/process-throttle";
+import { unlockAfterReset } from "@/lib/abuse/unlock-after-reset";
 import { resetPassword } from "@/lib/directus/passwords";
-import { getEnv } from "@/lib/env";
 import { resetPasswordSchema } from "@/lib/validations/auth";
 import {
   accepted,
@@ -33,11 +33,9 @@ export async function submitResetPassword(
   headers: HeaderSource,
 ): Promise<FormAnswer> {
   // The token names the account's email (unverified here, and only used to refuse passwords built from it).
-  const checked = await checkNewPasswordForm(
-    resetPasswordSchema(getEnv().PASSWORD_MIN_LENGTH),
-    input,
-    ({ token }) => [resetTokenEmail(token)],
-  );
+  const checked = await checkNewPasswordForm(resetPasswordSchema, input, ({ token }) => [
+    resetTokenEmail(token),
+  ]);
   if (!checked.ok) return checked.answer;
   const { token, password } = checked.data;
 
@@ -45,7 +43,7 @@ export async function submitResetPassword(
   const verdict = await throttleResetPassword(address);
   if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
 
-  switch (await resetPassword(token, password)) {
+  switch ((await resetPassword(token, password)).kind) {
     case "ok":
       await unlockAfterReset(token, password, address);
       return accepted("Your password was changed. Sign in with your new password.", 200);

@@ -1,7 +1,7 @@
 import "server-only";
 import type { User } from "next-auth";
 import { authorizeCredentials, SIGN_IN_ERROR } from "@/lib/auth/authorize";
-import type { HeaderSource } from "@/lib/auth/client-address";
+import type { HeaderSource } from "@/lib/http/header-source";
 import { withNormalisedPassword } from "@/lib/auth/passwords";
 import { withSignInAnswer } from "@/lib/auth/sign-in-answer";
 import { encodeSession } from "@/lib/auth/session-jwt";

@@ -11,8 +11,9 @@ import { answerEarly, closeAnswersSentBeforeTheBody } from "./early-answers";
  * closes that gap from inside the process: instrumentation.ts calls `pinSocketAddress()` once at
  * startup, before Next handles a request, and from then on every request that reaches any HTTP server
  * of this process carries PEER_ADDRESS_HEADER set from its socket, **overwriting** whatever the client
- * sent under that name. client-address.ts trusts that header only when `socketAddressPinned()` says the
- * hook is in place; otherwise (unit tests, a runtime without the hook) it falls back to X-Forwarded-For.
+ * sent under that name. lib/abuse/client-address.ts trusts that header only when
+ * `socketAddressPinned()` says the hook is in place; otherwise (unit tests, a runtime without the
+ * hook) it falls back to X-Forwarded-For.
  *
  * The same hook gives early-answers.ts its place before Next: what Next cannot serve is answered there.
  *

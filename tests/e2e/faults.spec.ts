@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: each Directus fault and its recovery runs on the same stack.
 /**
  * Promise 7: with Directus stopped, slow or failing, every page and route answers quickly with a plain
  * 503, nothing about the backend leaks, and everything recovers by itself; signed-in customers stay

@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: every way a session ends, proven on the same running app.
 /**
  * Live sessions: the session cookie holds a Directus session, and the app asks Directus on every
  * request that shows the customer's data. So whatever ends the session in Directus (a sign-out on

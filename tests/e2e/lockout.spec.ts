@@ -6,7 +6,7 @@ import { CookieJar, send, signInOverHttp } from "./http-client";
  * login page with and without JavaScript, while the owner's own browser still signs in.
  */
 
-/** POLICIES.signInAccount.points in lib/auth/throttle.ts (server-only, so not imported here). */
+/** POLICIES.signInAccount.points in lib/abuse/budgets.ts (server-only, so not imported here). */
 const CEILING = 16;
 const WORDS =
   "Too many sign-in attempts. Try again in 7 days, or reset your password to sign in right away.";

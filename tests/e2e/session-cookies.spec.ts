@@ -36,7 +36,7 @@ test("over http the cookies are HttpOnly and SameSite=Lax, host-only, without Se
     expect(cookie.httpOnly, cookie.name).toBe(true);
     expect(cookie.sameSite, cookie.name).toBe("Lax");
     expect(cookie.path, cookie.name).toBe(cookie.name === "known-device" ? "/login" : "/");
-    // The https variant (__Secure-/__Host-, Secure) is checked in tests/unit/lib/auth/session-cookies.test.ts.
+    // The https variant (__Secure-/__Host-, Secure) is checked in tests/unit/lib/auth/session-cookie.test.ts.
     expect(cookie.secure, cookie.name).toBe(false);
     expect(cookie.domain, cookie.name).toBe(new URL(stack.appUrl).hostname);
   }

@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: every customer API endpoint, one real Directus per lane.
 /**
  * The customer API extension (directus/extensions/customer-api) in a real Directus, on embedded
  * SQLite and on Postgres: GET /customer/me answers a live session with its own row and nothing else,

@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: all its checks share one run of the real nginx config.
 /**
  * The production reverse proxy (deploy/nginx/customer-auth.conf, docs/deploy.md "Production") keeps
  * Directus's sign-in, refresh, password, registration, GraphQL and customer API endpoints unreachable

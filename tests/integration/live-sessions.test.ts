@@ -9,7 +9,7 @@ import { authorizeCredentials } from "@/lib/auth/authorize";
 import { checkSession } from "@/lib/auth/live-session";
 import { authOptions } from "@/lib/auth/options";
 import { refreshSession, resetRefreshCacheForTests } from "@/lib/auth/refresh";
-import { resetThrottleForTests } from "@/lib/auth/throttle";
+import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
 import { readOwnProfile } from "@/lib/directus/sessions";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";
 import { newCustomer, pointAppAt } from "./security-support";

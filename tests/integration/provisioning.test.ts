@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: its checks share one real Directus per lane (costly to start).
 /**
  * Provisioning against a real Directus, on embedded SQLite and on Postgres.
  */

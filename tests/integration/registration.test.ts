@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: issue 12's registration cases share one real Directus per lane.
 /**
  * Issue 12, items 1 and 2 against a real Directus, on SQLite and on Postgres: nobody can pre-claim an
  * address (whoever confirms owns the account with a password they chose, and any earlier pending claim
@@ -7,7 +8,7 @@
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { POST as resendRoute } from "@/app/api/auth/resend-confirmation/route";
-import { resetThrottleForTests } from "@/lib/auth/throttle";
+import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
 import { confirmEmail } from "@/lib/auth/verify-email";
 import proxy from "@/proxy";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";

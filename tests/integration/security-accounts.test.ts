@@ -7,7 +7,7 @@
  *   same on both), while every suite here also fails if its own flows printed a secret they used.
  */
 import { afterAll, beforeAll, beforeEach, describe } from "vitest";
-import { resetThrottleForTests } from "@/lib/auth/throttle";
+import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";
 import { enumerationSuite } from "./security-enumeration.suite";
 import { logsSuite } from "./security-logs.suite";

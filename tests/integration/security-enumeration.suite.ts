@@ -5,7 +5,7 @@
  * and sign-in takes no measurably different time for an existing and an unknown email.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { resetThrottleForTests } from "@/lib/auth/throttle";
+import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
 import type { Backend } from "../support/backend";
 import {
   type SuiteContext,
@@ -21,7 +21,7 @@ import {
 
 /**
  * Timing bound. Directus stalls every login to LOGIN_STALL_TIME (500 ms) whether or not the email
- * exists, and the app pads every refusal to 1 s on top (lib/auth/uniform-timing.ts), because the
+ * exists, and the app pads every refusal to 1 s on top (lib/abuse/uniform-timing.ts), because the
  * stall alone did not hold under load: with other suites running on this 2-core machine, a wrong
  * password for an existing account took a median 614 ms against 518 ms for an unknown email (the
  * password check and its queries outgrew the stall). With the padding both medians sit at the floor

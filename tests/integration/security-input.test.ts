@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: every route's hostile input, against one recording proxy.
 /**
  * Promise 3: hostile input on every JSON route (register, forgot-password, reset-password) and on
  * next-auth's credentials callback gets a clear 4xx with a plain message, and nothing of it reaches
@@ -6,7 +7,7 @@
  * Directus sits behind a recording proxy, so "never reaches Directus" is observed, not assumed.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetThrottleForTests } from "@/lib/auth/throttle";
+import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
 import { readOwnProfile } from "@/lib/directus/sessions";
 import { DRAIN_MAX_BYTES } from "@/lib/http/read-json";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";

@@ -9,7 +9,7 @@ import type { JWT } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
 import { authOptions } from "@/lib/auth/options";
 import { refreshSession, resetRefreshCacheForTests } from "@/lib/auth/refresh";
-import { resetThrottleForTests } from "@/lib/auth/throttle";
+import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
 import { confirmEmail } from "@/lib/auth/verify-email";
 import type { Backend } from "../support/backend";
 import { linkIn, waitForMail } from "../support/mail";

@@ -8,7 +8,7 @@
  *   prints no name at all, so a user made elsewhere (the console's sign-up) cannot put text in it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetThrottleForTests } from "@/lib/auth/throttle";
+import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";
 import { waitForMail } from "../support/mail";
 import {

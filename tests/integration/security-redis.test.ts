@@ -8,15 +8,11 @@ import net from "node:net";
 import { createHmac, randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  POLICIES,
-  createThrottle,
-  resetThrottleForTests,
-  throttle,
-  type Throttle,
-} from "@/lib/auth/throttle";
+import { POLICIES } from "@/lib/abuse/budgets";
+import { resetThrottleForTests, throttle } from "@/lib/abuse/process-throttle";
+import { createThrottle, type Throttle } from "@/lib/abuse/throttle";
 import { resetEnvCacheForTests } from "@/lib/env";
-import { REDIS_KEY_NAMESPACE, redisStore } from "@/lib/security/limits";
+import { REDIS_KEY_NAMESPACE, redisStore } from "@/lib/abuse/limiter-store";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 

@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: the one harness the security-*.test.ts files share.
 /**
  * Shared by the security-*.test.ts files: the app's env pointed at a real backend, customers made
  * through the app's own routes, a recording proxy in front of Directus (to prove what never reaches

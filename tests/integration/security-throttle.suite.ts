@@ -1,13 +1,14 @@
+// Over 250 lines on purpose: promise 2's floods share one backend per lane.
 /**
  * Promise 2: throttling protects customers instead of locking them out. Against a real Directus on
  * both lanes, floods of wrong passwords for a victim's email — from one address, and from as many
  * spoofed addresses as the attacker likes — never get the victim suspended in Directus, and the real
  * owner always has a way in: from any other address when the attack came from one, and through a
- * password reset when it came from everywhere (see lib/auth/throttle.ts for the policy).
+ * password reset when it came from everywhere (see lib/abuse/budgets.ts for the policy).
  */
 import { describe, expect, it } from "vitest";
 import { loginErrorMessage } from "@/lib/validations/login-errors";
-import { POLICIES } from "@/lib/auth/throttle";
+import { POLICIES } from "@/lib/abuse/budgets";
 import { linkIn, listMail, waitForMail } from "../support/mail";
 import {
   type SuiteContext,

@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: the proxy decides every request; its cases share the mocks.
 import { decode, encode, type JWT } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { describe, expect, it, vi } from "vitest";

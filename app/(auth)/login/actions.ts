@@ -1,7 +1,7 @@
 "use server";
 
 import { cookies, headers } from "next/headers";
-import { knownDeviceCookieName, knownDeviceCookieOptions } from "@/lib/auth/known-device";
+import { knownDeviceCookieName, knownDeviceCookieOptions } from "@/lib/abuse/known-device";
 import { sessionCookieNames, writeSessionCookie } from "@/lib/auth/session-cookie";
 import { fieldsOf, leaveFor, stateOf } from "@/lib/forms/action-state";
 import { submitSignIn } from "@/lib/forms/sign-in";

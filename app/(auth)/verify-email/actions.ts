@@ -2,10 +2,10 @@
 
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress } from "@/lib/abuse/client-address";
 import { confirmedEmailCookie, linkTokenCookie, readLinkToken } from "@/lib/auth/link-token";
 import { normalisePassword } from "@/lib/auth/passwords";
-import { throttleConfirmEmail } from "@/lib/auth/throttle";
+import { throttleConfirmEmail } from "@/lib/abuse/process-throttle";
 import { confirmEmail } from "@/lib/auth/verify-email";
 import { confirmEmailSchema } from "@/lib/validations/confirmation";
 

@@ -1,11 +1,12 @@
+// Over 250 lines on purpose: the unit tests' one mocked Directus, every endpoint the app calls.
 import { HttpResponse, delay, http } from "msw";
 import { setupServer } from "msw/node";
 import type { JWT } from "next-auth/jwt";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from "vitest";
 import { resetPendingSignOutsForTests } from "@/lib/auth/pending-sign-outs";
 import { resetRefreshCacheForTests } from "@/lib/auth/refresh";
-import { resetThrottleForTests } from "@/lib/auth/throttle";
-import { setTimingFloorsForTests } from "@/lib/auth/uniform-timing";
+import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
+import { setTimingFloorsForTests } from "@/lib/abuse/uniform-timing";
 import { resetDirectusHealthForTests } from "@/lib/directus/health";
 import { resetEnvCacheForTests } from "@/lib/env";
 
@@ -80,7 +81,7 @@ export function setupServerTests(): void {
         print.error();
       },
     });
-    // The padding that hides account existence in timing (uniform-timing.ts) only slows these down.
+    // The padding that hides account existence in timing (lib/abuse/uniform-timing.ts) only slows these down.
     setTimingFloorsForTests(false);
   });
   beforeEach(() => {

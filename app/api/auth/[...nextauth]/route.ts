@@ -1,9 +1,9 @@
 import NextAuth from "next-auth";
 import { authOptions } from "@/lib/auth/options";
-import { withBoundedBody } from "@/lib/http/next-auth-body";
-import { withKnownEndpoints } from "@/lib/http/next-auth-request";
-import { withSignInThrottle } from "@/lib/http/next-auth-throttle";
-import { withUnavailableStatus } from "@/lib/http/next-auth-status";
+import { withBoundedBody } from "@/lib/auth/next-auth-body";
+import { withKnownEndpoints } from "@/lib/auth/next-auth-request";
+import { withSignInThrottle } from "@/lib/auth/next-auth-throttle";
+import { withUnavailableStatus } from "@/lib/auth/next-auth-status";
 import { withSecurityHeaders } from "@/lib/security/runtime";
 
 const handler = withSecurityHeaders(

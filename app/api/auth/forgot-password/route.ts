@@ -1,4 +1,4 @@
 import { submitForgotPassword } from "@/lib/forms/forgot-password";
-import { jsonFormRoute } from "@/lib/http/json-form-route";
+import { jsonFormRoute } from "@/lib/forms/json-route";
 
 export const POST = jsonFormRoute(submitForgotPassword);

@@ -1,4 +1,4 @@
 import { submitRegistration } from "@/lib/forms/register";
-import { jsonFormRoute } from "@/lib/http/json-form-route";
+import { jsonFormRoute } from "@/lib/forms/json-route";
 
 export const POST = jsonFormRoute(submitRegistration);

@@ -1,7 +1,7 @@
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress } from "@/lib/abuse/client-address";
 import { resendConfirmation } from "@/lib/auth/resend-confirmation";
-import { throttleResendConfirmation } from "@/lib/auth/throttle";
-import { padUntil } from "@/lib/auth/uniform-timing";
+import { throttleResendConfirmation } from "@/lib/abuse/process-throttle";
+import { padUntil } from "@/lib/abuse/uniform-timing";
 import { getEnv } from "@/lib/env";
 import { FORM_TYPE, readBody } from "@/lib/http/read-json";
 import { rejectCrossSite } from "@/lib/http/same-origin";
@@ -40,7 +40,7 @@ export async function POST(request: Request): Promise<Response> {
 
   const startedAt = performance.now();
   const outcome = await resendConfirmation(parsed.data.email);
-  if (outcome !== "sent") return back({ status: outcome });
+  if (outcome.kind !== "sent") return back({ status: outcome.kind });
   // Mailing a link costs Directus more than finding nothing to send.
   await padUntil(startedAt, "register");
   return back({ status: "sent" });

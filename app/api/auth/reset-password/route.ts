@@ -1,4 +1,4 @@
 import { submitResetPassword } from "@/lib/forms/reset-password";
-import { jsonFormRoute } from "@/lib/http/json-form-route";
+import { jsonFormRoute } from "@/lib/forms/json-route";
 
 export const POST = jsonFormRoute(submitResetPassword);

@@ -1,8 +1,9 @@
+// Over 250 lines on purpose: its cases share the throttle and a model of Directus's counter.
 import { describe, expect, it, vi } from "vitest";
 import { authorizeCredentials } from "@/lib/auth/authorize";
-import { signKnownDevice } from "@/lib/auth/known-device";
+import { signKnownDevice } from "@/lib/abuse/known-device";
 import { withSignInAnswer } from "@/lib/auth/sign-in-answer";
-import { DIRECTUS_LOGIN_ATTEMPTS, POLICIES } from "@/lib/auth/throttle";
+import { DIRECTUS_LOGIN_ATTEMPTS, POLICIES } from "@/lib/abuse/budgets";
 import {
   DIRECTUS,
   HttpResponse,

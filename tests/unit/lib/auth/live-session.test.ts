@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: checkSession's three paths share one mocked Directus.
 import type { JWT } from "next-auth/jwt";
 import { delay } from "msw";
 import { describe, expect, it, vi } from "vitest";

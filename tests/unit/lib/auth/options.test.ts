@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: next-auth's callbacks and events are one configuration.
 import type { Session, User } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { describe, expect, it, vi } from "vitest";

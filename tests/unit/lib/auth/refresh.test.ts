@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: single flight, rotation chains and reuse cache are one mechanism.
 import type { JWT } from "next-auth/jwt";
 import { delay } from "msw";
 import { describe, expect, it, vi } from "vitest";

@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: four session calls and their failures, one mocked Directus.
 import { delay } from "msw";
 import { describe, expect, it } from "vitest";
 import {

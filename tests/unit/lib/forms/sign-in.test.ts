@@ -1,7 +1,7 @@
 import { decode } from "next-auth/jwt";
 import { describe, expect, it } from "vitest";
-import { verifyKnownDevice } from "@/lib/auth/known-device";
-import { POLICIES } from "@/lib/auth/throttle";
+import { verifyKnownDevice } from "@/lib/abuse/known-device";
+import { POLICIES } from "@/lib/abuse/budgets";
 import { submitSignIn } from "@/lib/forms/sign-in";
 import {
   DIRECTUS,

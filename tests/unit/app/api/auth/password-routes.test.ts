@@ -1,7 +1,9 @@
+// Over 250 lines on purpose: forgot and reset share their mocks and their throttle.
 import { describe, expect, it, vi } from "vitest";
 import { POST as forgot } from "@/app/api/auth/forgot-password/route";
 import { POST as reset } from "@/app/api/auth/reset-password/route";
-import { POLICIES, beginSignIn } from "@/lib/auth/throttle";
+import { POLICIES } from "@/lib/abuse/budgets";
+import { beginSignIn } from "@/lib/abuse/process-throttle";
 import {
   DIRECTUS,
   HttpResponse,

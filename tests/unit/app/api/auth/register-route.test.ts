@@ -1,3 +1,4 @@
+// Over 250 lines on purpose: one route, every way its body is refused or accepted.
 import { describe, expect, it } from "vitest";
 import { POST } from "@/app/api/auth/register/route";
 import {

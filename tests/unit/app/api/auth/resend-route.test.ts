@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/auth/resend-confirmation/route";
-import { POLICIES } from "@/lib/auth/throttle";
+import { POLICIES } from "@/lib/abuse/budgets";
 import {
   APP,
   DIRECTUS,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { clientAddress, normaliseAddress } from "@/lib/auth/client-address";
+import { clientAddress, normaliseAddress } from "@/lib/abuse/client-address";
 import { PEER_ADDRESS_HEADER, setSocketAddressPinnedForTests } from "@/lib/http/socket-address";
 import { setupServerTests } from "../../support/server";
 

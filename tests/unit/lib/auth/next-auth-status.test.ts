@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withUnavailableStatus } from "@/lib/http/next-auth-status";
+import { withUnavailableStatus } from "@/lib/auth/next-auth-status";
 
 const APP = "http://localhost:3000";
 

@@ -1,8 +1,8 @@
 import "server-only";
-import { knownDeviceSetCookie } from "@/lib/auth/known-device";
+import { knownDeviceSetCookie } from "@/lib/abuse/known-device";
 import { retryAfterOf } from "@/lib/validations/login-errors";
-import { sessionCookieName } from "@/lib/auth/session-cookie";
-import { withSignInAnswer } from "@/lib/auth/sign-in-answer";
+import { sessionCookieName } from "./session-cookie";
+import { withSignInAnswer } from "./sign-in-answer";
 
 /**
  * The throttle's side of next-auth's credentials answer, which next-auth builds itself:

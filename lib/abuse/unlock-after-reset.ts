@@ -1,8 +1,8 @@
 import "server-only";
 import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
 import { endSession, startSession } from "@/lib/directus/sessions";
-import { resetTokenEmail } from "./reset-token";
-import { signInSucceeded } from "./throttle";
+import { resetTokenEmail } from "@/lib/directus/reset-token";
+import { signInSucceeded } from "./process-throttle";
 
 /**
  * A completed password reset proves the customer owns the mailbox, something no attacker guessing

@@ -1,12 +1,12 @@
 import "server-only";
 import { requestPasswordReset } from "@/lib/directus/passwords";
-import { claimLockoutMail } from "./throttle";
+import { claimLockoutMail } from "./process-throttle";
 
 /**
  * When the account-wide ceiling trips (someone, from many addresses, used up the budget of browsers
  * the app does not know), the owner hears about it at once, by mail, with a way in: a password reset
  * link whose mail says why it came (directus/templates/password-reset.liquid, `reason=lockout`).
- * Once per account and lockout (throttle.ts's `lockoutMail`), so the flood does not become a flood of
+ * Once per account and lockout (budgets.ts's `lockoutMail`), so the flood does not become a flood of
  * mail. Directus sends it only if the email has an active account, and answers alike either way.
  *
  * Not awaited by the sign-in: the refusal answers as fast for an email with an account as for one

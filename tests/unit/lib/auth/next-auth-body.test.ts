@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { describe, expect, it, vi } from "vitest";
-import { withBoundedBody } from "@/lib/http/next-auth-body";
+import { withBoundedBody } from "@/lib/auth/next-auth-body";
 import { APP, setupServerTests } from "../../support/server";
 
 setupServerTests();

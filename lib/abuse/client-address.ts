@@ -1,6 +1,7 @@
 import "server-only";
 import { isIP } from "node:net";
 import { getEnv } from "@/lib/env";
+import { headerValue, type HeaderSource } from "@/lib/http/header-source";
 import { PEER_ADDRESS_HEADER, socketAddressPinned } from "@/lib/http/socket-address";
 
 /**
@@ -18,19 +19,12 @@ import { PEER_ADDRESS_HEADER, socketAddressPinned } from "@/lib/http/socket-addr
  *   run): the rightmost X-Forwarded-For entry. A client can then pick its own key — dodging
  *   per-address limits, or spending another address's budget — so per-address limits are best
  *   effort there. The limits that keep Directus from suspending an account are per account and do not
- *   depend on any address (see throttle.ts).
+ *   depend on any address (see budgets.ts).
  * X-Real-IP is never read: only proxies set it, and a client can send it just as easily.
  *
  * IPv6 clients are keyed by their /64: one subscriber usually holds a whole /64 and could otherwise
  * rotate through addresses for free.
  */
-export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
-
-function headerValue(headers: HeaderSource, name: string): string | undefined {
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const value = headers[name] ?? headers[name.toLowerCase()];
-  return Array.isArray(value) ? value.join(",") : value;
-}
 
 let warnedAboutProxy = false;
 

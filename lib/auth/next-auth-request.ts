@@ -1,7 +1,7 @@
 import "server-only";
 import { NextRequest } from "next/server";
 import { sameOriginPath } from "@/lib/validations/callback-path";
-import { jsonResult } from "./responses";
+import { jsonResult } from "@/lib/http/responses";
 
 /**
  * What reaches next-auth: only the endpoints this app uses, with a callback URL it cannot choke on.

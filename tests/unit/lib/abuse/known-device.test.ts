@@ -6,7 +6,7 @@ import {
   knownDeviceSetCookie,
   signKnownDevice,
   verifyKnownDevice,
-} from "@/lib/auth/known-device";
+} from "@/lib/abuse/known-device";
 import { resetEnvCacheForTests } from "@/lib/env";
 import { setupServerTests } from "../../support/server";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rememberKnownDevice } from "@/lib/auth/sign-in-answer";
-import { withSignInThrottle } from "@/lib/http/next-auth-throttle";
+import { withSignInThrottle } from "@/lib/auth/next-auth-throttle";
 import { APP, setupServerTests } from "../../support/server";
 
 setupServerTests();

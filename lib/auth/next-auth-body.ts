@@ -1,7 +1,7 @@
 import "server-only";
 import { NextRequest } from "next/server";
-import { FORM_TYPE, JSON_TYPE, readBody } from "./read-json";
-import { jsonResult } from "./responses";
+import { FORM_TYPE, JSON_TYPE, readBody } from "@/lib/http/read-json";
+import { jsonResult } from "@/lib/http/responses";
 
 /**
  * next-auth's POST endpoints (the credentials callback, sign-out, CSRF-checked actions) read bodies

@@ -1,9 +1,9 @@
 import "server-only";
-import type { HeaderSource } from "@/lib/auth/client-address";
-import type { FormAnswer } from "@/lib/forms/answer";
-import { readJson } from "./read-json";
-import { respond } from "./responses";
-import { rejectCrossSite } from "./same-origin";
+import type { HeaderSource } from "@/lib/http/header-source";
+import { readJson } from "@/lib/http/read-json";
+import { jsonResult } from "@/lib/http/responses";
+import { rejectCrossSite } from "@/lib/http/same-origin";
+import type { FormAnswer } from "./answer";
 
 type SubmitForm = (input: unknown, headers: HeaderSource) => Promise<FormAnswer>;
 
@@ -20,4 +20,13 @@ export function jsonFormRoute(submit: SubmitForm): (request: Request) => Promise
     if (!body.ok) return body.response;
     return respond(await submit(body.value, request.headers));
   };
+}
+
+/** A form's answer as the JSON routes send it: its result, its status and any Retry-After. */
+function respond(answer: FormAnswer): Response {
+  const headers: HeadersInit =
+    answer.retryAfterSeconds === undefined
+      ? {}
+      : { "Retry-After": String(answer.retryAfterSeconds) };
+  return jsonResult(answer.result, answer.status, headers);
 }

@@ -1,30 +1,12 @@
-import { describe, expect, it, vi } from "vitest";
-import {
-  DIRECTUS_LOGIN_ATTEMPTS,
-  POLICIES,
-  createThrottle,
-  resetThrottleForTests,
-  throttle,
-} from "@/lib/auth/throttle";
-import { resetEnvCacheForTests } from "@/lib/env";
-import { tooManyRequests, waitInWords } from "@/lib/http/responses";
-import { memoryStore } from "@/lib/security/limits";
+import { describe, expect, it } from "vitest";
+import { POLICIES } from "@/lib/abuse/budgets";
+import { memoryStore } from "@/lib/abuse/limiter-store";
+import { createThrottle } from "@/lib/abuse/throttle";
 import { setupServerTests } from "../../support/server";
 
 setupServerTests();
 
 describe("throttle", () => {
-  it("keeps counts in memory unless REDIS_URL is set", () => {
-    expect(throttle().store.kind).toBe("memory");
-    vi.stubEnv("REDIS_URL", "redis://127.0.0.1:6379");
-    resetEnvCacheForTests();
-    resetThrottleForTests();
-    // Only the choice is checked here; tests/integration/security-redis.test.ts talks to Redis.
-    const store = throttle().store;
-    expect(store.kind).toBe("redis");
-    resetThrottleForTests();
-  });
-
   it("a refused attempt costs nothing: hammering a blocked account does not extend its block", async () => {
     const limits = createThrottle(memoryStore());
     for (let i = 0; i < POLICIES.signInAccountAddress.points; i++) {
@@ -53,18 +35,6 @@ describe("throttle", () => {
       refusedBy: ["registerAccount"],
     });
     expect(refused.allowed ? 0 : refused.retryAfterSeconds).toBeLessThanOrEqual(3600);
-  });
-
-  it("keeps the ceiling plus the known-device budget below Directus's suspension, and a device below its account", () => {
-    expect(POLICIES.signInAccount.points + POLICIES.signInKnownDevices.points).toBeLessThan(
-      DIRECTUS_LOGIN_ATTEMPTS,
-    );
-    expect(POLICIES.signInDevice.points).toBeLessThan(POLICIES.signInKnownDevices.points);
-    expect(POLICIES.signInAccountAddress.points * 2).toBe(POLICIES.signInAccount.points);
-    // The login page shows waits up to 7 days (login-errors.ts): no sign-in budget lasts longer.
-    for (const policy of Object.values(POLICIES)) {
-      expect(policy.duration).toBeLessThanOrEqual(7 * 24 * 3600);
-    }
   });
 
   it("names the budget that refused: the ceiling when many addresses filled it", async () => {
@@ -140,16 +110,41 @@ describe("throttle", () => {
     await limits.signInSucceeded("a@example.com", "192.0.2.1");
     expect(await limits.claimLockoutMail("a@example.com")).toBe(true);
   });
+});
 
-  it.each([
-    [30, "a minute"],
-    [600, "10 minutes"],
-    [3 * 3600, "3 hours"],
-    [7 * 24 * 3600, "7 days"],
-  ])("Retry-After %i s reads “%s”", (seconds, words) => {
-    expect(waitInWords(seconds)).toBe(words);
-    const res = tooManyRequests(seconds);
-    expect(res.status).toBe(429);
-    expect(res.headers.get("retry-after")).toBe(String(seconds));
+describe("throttle: confirming and sending the link again", () => {
+  it("guesses at a pending registration's password are limited per link, like sign-ins", async () => {
+    const limits = createThrottle(memoryStore());
+    for (let i = 0; i < POLICIES.confirmLink.points; i++) {
+      expect((await limits.confirmEmail("link-1", `198.51.100.${i}`)).allowed).toBe(true);
+    }
+    expect((await limits.confirmEmail("link-1", "198.51.100.200")).allowed).toBe(false);
+    // Another link (only its mailbox has it) keeps its own budget.
+    expect((await limits.confirmEmail("link-2", "198.51.100.200")).allowed).toBe(true);
+  });
+
+  it("one client address cannot try more than its own budget across links", async () => {
+    const limits = createThrottle(memoryStore());
+    for (let i = 0; i < POLICIES.confirmAddress.points; i++) {
+      expect((await limits.confirmEmail(`link-${i}`, "203.0.113.5")).allowed).toBe(true);
+    }
+    const refused = await limits.confirmEmail("link-x", "203.0.113.5");
+    expect(refused).toEqual({
+      allowed: false,
+      retryAfterSeconds: expect.any(Number),
+      refusedBy: ["confirmAddress"],
+    });
+  });
+
+  it("links are sent again at most a few times an hour per address, however it is spelled", async () => {
+    const limits = createThrottle(memoryStore());
+    const spellings = ["Ada@Example.com", " ada@example.com", "ADA@EXAMPLE.COM "];
+    for (let i = 0; i < POLICIES.resendAccount.points; i++) {
+      const spelling = spellings[i % spellings.length]!;
+      expect((await limits.resendConfirmation(spelling, `198.51.100.${i}`)).allowed).toBe(true);
+    }
+    expect((await limits.resendConfirmation("ada@example.com", "198.51.100.99")).allowed).toBe(
+      false,
+    );
   });
 });

@@ -2,20 +2,20 @@ import "server-only";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { getEnv } from "@/lib/env";
 import { ROUTES } from "@/lib/routes";
-import { secureCookies } from "./session-cookie";
-import { accountKey } from "./throttle";
+import { secureCookies } from "@/lib/auth/session-cookie";
+import { accountKey } from "./account-key";
 
 /**
  * The known-device cookie (OWASP "Blocking Brute Force Attacks", device cookies). After a successful
  * sign-in the browser keeps a long-lived signed cookie that binds it to that account. A later sign-in
  * for the same email that presents it is the owner's returning browser with high likelihood, so it is
- * throttled on its own small budget (throttle.ts) instead of the account-wide ceiling that anyone who
+ * throttled on its own small budget (budgets.ts) instead of the account-wide ceiling that anyone who
  * knows the email can fill.
  *
  * Value: `v1.<device id>.<expiry, unix seconds>.<mac>`, the MAC an HMAC-SHA256 under a key derived
- * from NEXTAUTH_SECRET over the id, the expiry and the account's key (throttle.ts's accountKey), so
- * the cookie names no account: it only verifies for the email it was issued to. The device id keys the
- * device's own budget, so a stolen cookie gets a few guesses and then is locked out like anyone else.
+ * from NEXTAUTH_SECRET over the id, the expiry and the account's key (account-key.ts), so the cookie
+ * names no account: it only verifies for the email it was issued to. The device id keys the device's
+ * own budget, so a stolen cookie gets a few guesses and then is locked out like anyone else.
  * Rotating NEXTAUTH_SECRET forgets every known device.
  */
 
@@ -95,7 +95,7 @@ export function knownDeviceCookieOptions() {
   };
 }
 
-/** The same cookie as a Set-Cookie line, for next-auth's answer (lib/http/next-auth-throttle.ts). */
+/** The same cookie as a Set-Cookie line, for next-auth's answer (lib/auth/next-auth-throttle.ts). */
 export function knownDeviceSetCookie(value: string): string {
   const options = knownDeviceCookieOptions();
   return [

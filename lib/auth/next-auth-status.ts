@@ -1,5 +1,5 @@
 import "server-only";
-import { SIGN_IN_ERROR } from "@/lib/auth/authorize";
+import { SIGN_IN_ERROR } from "./authorize";
 
 /**
  * next-auth answers a failed credentials sign-in with 401 and the error in a URL (`{ url:

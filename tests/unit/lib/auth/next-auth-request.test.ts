@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { screenNextAuthRequest } from "@/lib/http/next-auth-request";
+import { screenNextAuthRequest } from "@/lib/auth/next-auth-request";
 import { APP, setupServerTests } from "../../support/server";
 
 setupServerTests();
