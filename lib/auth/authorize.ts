@@ -83,7 +83,7 @@ export async function authorizeCredentials(
   } catch (error) {
     const failure = classifyDirectusError(error);
     const wrongCredentials =
-      failure.outcome === "invalid_credentials" || failure.outcome === "invalid_input";
+      failure.kind === "invalid_credentials" || failure.kind === "invalid_input";
     if (wrongCredentials) {
       await padUntil(startedAt, "failedSignIn");
       return null;
@@ -92,7 +92,7 @@ export async function authorizeCredentials(
     // come after Directus counted it towards suspension; refunding those would let a flood that
     // slows Directus down push its count past ours.
     if (neverReachedDirectus(error)) await signInNotJudged(email, address, deviceId);
-    const log = failure.outcome === "unavailable" ? console.warn : console.error;
+    const log = failure.kind === "unavailable" ? console.warn : console.error;
     log(`sign-in: Directus login failed: ${describeFailure(failure)}`);
     throw new Error(SIGN_IN_ERROR.serviceUnavailable);
   }

@@ -46,7 +46,7 @@ async function endOne(token: string): Promise<EndOne> {
   } catch (error) {
     const failure = classifyDirectusError(error);
     if (isSessionRefused(failure)) return { kind: "refused" };
-    const log = failure.outcome === "unavailable" ? console.warn : console.error;
+    const log = failure.kind === "unavailable" ? console.warn : console.error;
     log(`sign-out: ending the Directus session failed: ${describeFailure(failure)}`);
     return { kind: "unsure" };
   }

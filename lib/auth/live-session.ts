@@ -38,10 +38,10 @@ export async function checkSession(
     return { kind: "ended" };
   }
   const outcome = await refreshSession(token);
-  if (outcome.status === "ended") return { kind: "ended" };
-  const refreshed = outcome.status === "refreshed" ? outcome.token : undefined;
+  if (outcome.kind === "ended") return { kind: "ended" };
+  const refreshed = outcome.kind === "refreshed" ? outcome.token : undefined;
   if (!needProfile) return { kind: "active", refreshed };
-  if (outcome.status === "unavailable") return { kind: "unavailable", refreshed };
+  if (outcome.kind === "unavailable") return { kind: "unavailable", refreshed };
 
   const tokens = sessionTokensIn(refreshed ?? token);
   if (!tokens) return { kind: "ended" };
@@ -56,7 +56,7 @@ export async function checkSession(
     // Anything but Directus's refusal (a missing extension's 404, a 5xx, a timeout) is our problem,
     // not the customer's: keep the session and answer 503.
     if (isSessionRefused(failure)) return { kind: "ended" };
-    const log = failure.outcome === "unavailable" ? console.warn : console.error;
+    const log = failure.kind === "unavailable" ? console.warn : console.error;
     log(`session: could not read the profile: ${describeFailure(failure)}`);
     return { kind: "unavailable", refreshed };
   }

@@ -25,12 +25,12 @@ import {
  */
 
 export type RefreshOutcome =
-  | { status: "still-valid" }
-  | { status: "refreshed"; token: JWT }
+  | { kind: "still-valid" }
+  | { kind: "refreshed"; token: JWT }
   /** Directus says the session is over: signed out, expired, suspended, deleted or password changed. */
-  | { status: "ended" }
+  | { kind: "ended" }
   /** Directus could not be asked: keep the session and try again on the next request. */
-  | { status: "unavailable" };
+  | { kind: "unavailable" };
 
 type CallResult =
   { kind: "refreshed"; tokens: SessionTokens } | { kind: "ended" } | { kind: "unavailable" };
@@ -110,7 +110,7 @@ async function callDirectusRefresh(sessionToken: string): Promise<CallResult> {
     return { kind: "unavailable" };
   } catch (error) {
     const failure = classifyDirectusError(error);
-    if (failure.outcome === "unavailable" || failure.outcome === "rate_limited") {
+    if (failure.kind === "unavailable" || failure.kind === "rate_limited") {
       console.warn(`refresh: Directus unavailable: ${describeFailure(failure)}`);
       return { kind: "unavailable" };
     }
@@ -129,21 +129,21 @@ export async function refreshSession(
 ): Promise<RefreshOutcome> {
   const deps = { ...defaultDeps, ...overrides };
   const tokens = sessionTokensIn(token);
-  if (!tokens) return { status: "ended" };
+  if (!tokens) return { kind: "ended" };
   // Signed out while Directus was unreachable: a copy of the old cookie must not revive the session.
-  if (isSignOutPending(tokens.sessionToken, deps.now())) return { status: "ended" };
-  if (!needsRefresh(tokens, deps.now())) return { status: "still-valid" };
+  if (isSignOutPending(tokens.sessionToken, deps.now())) return { kind: "ended" };
+  if (!needsRefresh(tokens, deps.now())) return { kind: "still-valid" };
   sweep(deps.now());
 
   let current = tokens;
   // Cached tokens can themselves be due again when sessions live only seconds (tests).
   for (let round = 0; round < 3; round++) {
     const result = await newest(await flight(current.sessionToken, deps));
-    if (result.kind !== "refreshed") return { status: result.kind };
+    if (result.kind !== "refreshed") return { kind: result.kind };
     current = result.tokens;
     if (!needsRefresh(current, deps.now())) break;
   }
-  return { status: "refreshed", token: { ...token, ...current } };
+  return { kind: "refreshed", token: { ...token, ...current } };
 }
 
 /** The session token this one was (or is being) rotated into, if this process knows. */

@@ -37,17 +37,17 @@ export async function registerCustomer(input: RegisterInput): Promise<RegisterOu
       return { kind: "accepted" };
     }
     if (
-      failure.outcome === "invalid_input" &&
+      failure.kind === "invalid_input" &&
       failure.code === "FAILED_VALIDATION" &&
       failure.field === "password"
     ) {
       return { kind: "weak_password" };
     }
-    if (failure.outcome === "forbidden") {
+    if (failure.kind === "forbidden") {
       console.warn(`register: Directus refused the registration: ${describeFailure(failure)}`);
       return { kind: "not_allowed" };
     }
-    if (failure.outcome === "unavailable" || failure.outcome === "rate_limited") {
+    if (failure.kind === "unavailable" || failure.kind === "rate_limited") {
       console.warn(`register: Directus unavailable: ${describeFailure(failure)}`);
       return { kind: "unavailable" };
     }

@@ -16,7 +16,7 @@ export async function resendConfirmation(email: string): Promise<ResendOutcome> 
     return { kind: "sent" };
   } catch (error) {
     const failure = classifyDirectusError(error);
-    if (failure.outcome === "unavailable" || failure.outcome === "rate_limited") {
+    if (failure.kind === "unavailable" || failure.kind === "rate_limited") {
       console.warn(`resend-confirmation: Directus unavailable: ${describeFailure(failure)}`);
       return { kind: "unavailable" };
     }

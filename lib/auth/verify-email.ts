@@ -26,12 +26,12 @@ export async function confirmEmail(token: string, password: string): Promise<Con
     return { kind: "confirmed", email };
   } catch (error) {
     const failure = classifyDirectusError(error);
-    if (failure.outcome === "invalid_credentials") return { kind: "wrong_password" };
-    if (failure.outcome === "unavailable" || failure.outcome === "rate_limited") {
+    if (failure.kind === "invalid_credentials") return { kind: "wrong_password" };
+    if (failure.kind === "unavailable" || failure.kind === "rate_limited") {
       console.warn(`confirm-email: Directus unavailable: ${describeFailure(failure)}`);
       return { kind: "unavailable" };
     }
-    if (failure.outcome === "invalid_token" || failure.outcome === "invalid_input") {
+    if (failure.kind === "invalid_token" || failure.kind === "invalid_input") {
       return { kind: "invalid" };
     }
     console.error(`confirm-email: unexpected answer from Directus: ${describeFailure(failure)}`);

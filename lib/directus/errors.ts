@@ -1,9 +1,10 @@
 /**
- * The one place that turns whatever a Directus call threw into the app's small set of outcomes.
+ * The one place that turns whatever a Directus call threw into the app's small set of failure
+ * kinds.
  * Nothing here trusts the error's shape: network failures, timeouts, HTML error pages from a proxy
  * and Directus's own `{ errors: [{ extensions: { code } }] }` all end up as one of these.
  */
-export type DirectusOutcome =
+export type DirectusFailureKind =
   /** Wrong password, unknown email, unverified or suspended user: Directus answers all alike. */
   | "invalid_credentials"
   /** A refresh, reset or verification token that is malformed, expired, revoked or already used. */
@@ -17,7 +18,7 @@ export type DirectusOutcome =
   | "unexpected";
 
 export type DirectusFailure = {
-  outcome: DirectusOutcome;
+  kind: DirectusFailureKind;
   /** HTTP status, when Directus (or something in front of it) answered at all. */
   status?: number;
   /** Directus's `extensions.code`, e.g. "INVALID_CREDENTIALS". Safe to log; never shown to users. */
@@ -55,7 +56,7 @@ export class DirectusRefusal extends Error {
   }
 }
 
-const OUTCOME_BY_CODE: Record<string, DirectusOutcome> = {
+const KIND_BY_CODE: Record<string, DirectusFailureKind> = {
   INVALID_CREDENTIALS: "invalid_credentials",
   USER_SUSPENDED: "invalid_credentials",
   INVALID_OTP: "invalid_credentials",
@@ -75,7 +76,7 @@ const OUTCOME_BY_CODE: Record<string, DirectusOutcome> = {
   SERVICE_UNAVAILABLE: "unavailable",
 };
 
-function outcomeForStatus(status: number): DirectusOutcome {
+function kindForStatus(status: number): DirectusFailureKind {
   if (status === 401) return "invalid_credentials";
   if (status === 403) return "forbidden";
   if (status === 400 || status === 422) return "invalid_input";
@@ -117,19 +118,19 @@ function isNetworkOrTimeout(error: unknown): boolean {
 }
 
 export function classifyDirectusError(error: unknown): DirectusFailure {
-  if (isNetworkOrTimeout(error)) return { outcome: "unavailable" };
+  if (isNetworkOrTimeout(error)) return { kind: "unavailable" };
   if (error instanceof DirectusHttpError) {
-    return { outcome: outcomeForStatus(error.status), status: error.status };
+    return { kind: kindForStatus(error.status), status: error.status };
   }
-  if (!isRecord(error)) return { outcome: "unexpected" };
+  if (!isRecord(error)) return { kind: "unexpected" };
 
   const status = statusOf(error);
   // Not the SDK's isDirectusError: it throws on `{ errors: [] }` or `{ errors: ["text"] }`.
   const { code, field } = firstErrorExtensions(error);
-  const byCode = code === undefined ? undefined : OUTCOME_BY_CODE[code];
-  const outcome = byCode ?? (status === undefined ? "unexpected" : outcomeForStatus(status));
+  const byCode = code === undefined ? undefined : KIND_BY_CODE[code];
+  const kind = byCode ?? (status === undefined ? "unexpected" : kindForStatus(status));
   return {
-    outcome,
+    kind,
     ...(status === undefined ? {} : { status }),
     ...(code === undefined ? {} : { code }),
     ...(field === undefined ? {} : { field }),
@@ -151,8 +152,8 @@ export function isSessionRefused(failure: DirectusFailure): boolean {
   return failure.status === 401 || failure.status === 403;
 }
 
-/** For logs: the outcome, status and code only. Never Directus's message, which may echo input. */
+/** For logs: the kind, status and code only. Never Directus's message, which may echo input. */
 export function describeFailure(failure: DirectusFailure): string {
   const details = [failure.status, failure.code].filter((d) => d !== undefined).join(" ");
-  return details ? `${failure.outcome} (${details})` : failure.outcome;
+  return details ? `${failure.kind} (${details})` : failure.kind;
 }

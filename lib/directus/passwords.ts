@@ -9,7 +9,7 @@ export type ResetPasswordOutcome =
   { kind: "ok" } | { kind: "invalid_token" } | { kind: "weak_password" } | { kind: "unavailable" };
 
 function logFailure(flow: string, failure: DirectusFailure): void {
-  const log = failure.outcome === "unavailable" ? console.warn : console.error;
+  const log = failure.kind === "unavailable" ? console.warn : console.error;
   log(`${flow}: Directus call failed: ${describeFailure(failure)}`);
 }
 
@@ -50,7 +50,7 @@ export async function resetPassword(
     return { kind: "ok" };
   } catch (error) {
     const failure = classifyDirectusError(error);
-    switch (failure.outcome) {
+    switch (failure.kind) {
       case "invalid_token":
       case "invalid_credentials":
       case "forbidden":

@@ -110,7 +110,7 @@ describe.each(lanes)("live sessions on %s", (lane) => {
     const due = () => Date.now() + 2 * 60 * 60 * 1_000;
     // Another process (empty cache) slides a copy of the cookie: a successor this process never saw.
     const elsewhere = await refreshSession(structuredClone(here), { now: due });
-    if (elsewhere.status !== "refreshed") throw new Error(`not refreshed: ${elsewhere.status}`);
+    if (elsewhere.kind !== "refreshed") throw new Error(`not refreshed: ${elsewhere.kind}`);
     resetRefreshCacheForTests();
     expect((await page(elsewhere.token)).kind).toBe("active");
 
@@ -162,16 +162,14 @@ describe.each(lanes)("live sessions on %s", (lane) => {
     const burst = await Promise.all(
       Array.from({ length: 10 }, () => refreshSession(token, { now: due })),
     );
-    const inA = new Set(
-      burst.map((o) => (o.status === "refreshed" ? o.token.sessionToken : o.status)),
-    );
+    const inA = new Set(burst.map((o) => (o.kind === "refreshed" ? o.token.sessionToken : o.kind)));
     expect(inA.size).toBe(1);
     // Process B has never seen this session: Directus's grace window gives it the same successor.
     resetRefreshCacheForTests();
     const inB = await refreshSession(token, { now: due });
-    expect(inB.status).toBe("refreshed");
+    expect(inB.kind).toBe("refreshed");
     for (const outcome of [...burst, inB]) {
-      if (outcome.status !== "refreshed") throw new Error(`not refreshed: ${outcome.status}`);
+      if (outcome.kind !== "refreshed") throw new Error(`not refreshed: ${outcome.kind}`);
       expect((await page(outcome.token)).kind).toBe("active");
     }
   });

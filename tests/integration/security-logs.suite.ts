@@ -86,12 +86,12 @@ export function logsSuite({ lane, backend: current, logs }: SuiteContext): void 
       } as never)) as JWT;
       const later = () => Date.now() + ONE_HOUR;
       const refreshed = await refreshSession(jwt, { now: later });
-      expect(refreshed.status).toBe("refreshed");
-      if (refreshed.status === "refreshed") logs.secret(refreshed.token.sessionToken as string);
+      expect(refreshed.kind).toBe("refreshed");
+      if (refreshed.kind === "refreshed") logs.secret(refreshed.token.sessionToken as string);
       resetRefreshCacheForTests();
       const elsewhere = await refreshSession(jwt, { now: later });
-      expect(elsewhere.status).toBe("refreshed");
-      if (elsewhere.status === "refreshed") logs.secret(elsewhere.token.sessionToken as string);
+      expect(elsewhere.kind).toBe("refreshed");
+      if (elsewhere.kind === "refreshed") logs.secret(elsewhere.token.sessionToken as string);
       down();
       resetRefreshCacheForTests();
       const other = await (async () => {
@@ -105,7 +105,7 @@ export function logsSuite({ lane, backend: current, logs }: SuiteContext): void 
         } as never)) as JWT;
       })();
       down();
-      expect((await refreshSession(other, { now: later })).status).not.toBe("refreshed");
+      expect((await refreshSession(other, { now: later })).kind).not.toBe("refreshed");
 
       // Sign out while Directus is down (logged as a warning), then for real.
       await authOptions.events!.signOut!({ token: other, session: undefined as never });

@@ -53,7 +53,7 @@ describe("the absolute lifetime", () => {
     // Another process's copy of the cookie slides it; this process's refresh cache never learns of it.
     const slid = await refreshSession(token, { now: () => Date.now() + REFRESH_DUE_MS });
     resetRefreshCacheForTests();
-    const successor = slid.status === "refreshed" ? sessionIdOf(slid.token.sessionToken) : "";
+    const successor = slid.kind === "refreshed" ? sessionIdOf(slid.token.sessionToken) : "";
     expect(directus.isLive(successor)).toBe(true);
 
     expect(await checkWithProfile(token)).toEqual({ kind: "ended" });

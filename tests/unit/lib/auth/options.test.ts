@@ -171,7 +171,7 @@ describe("events.signOut", () => {
     try {
       vi.setSystemTime(Date.now() + DUE_MS);
       const slid = await refreshSession(session);
-      const successor = slid.status === "refreshed" ? sessionIdOf(slid.token.sessionToken) : "";
+      const successor = slid.kind === "refreshed" ? sessionIdOf(slid.token.sessionToken) : "";
       expect(directus.isLive(successor)).toBe(true);
 
       // The browser's sign-out still carries the old cookie. The newest token is presented: its
@@ -182,7 +182,7 @@ describe("events.signOut", () => {
       expect(directus.isLive(sessionIdOf(session.sessionToken))).toBe(false);
 
       // A replayed old cookie must reach Directus again instead of picking up the cached successor.
-      expect(await refreshSession(session)).toEqual({ status: "ended" });
+      expect(await refreshSession(session)).toEqual({ kind: "ended" });
       expect(directus.callsTo("refresh")).toHaveLength(2);
     } finally {
       vi.useRealTimers();
@@ -212,7 +212,7 @@ describe("events.signOut", () => {
       const token = session.sessionToken ?? "";
       await signOut(session);
       expect(isSignOutPending(token)).toBe(true);
-      expect(await refreshSession(session)).toEqual({ status: "ended" });
+      expect(await refreshSession(session)).toEqual({ kind: "ended" });
 
       // First retry: still down. Second: Directus is back and ends the session.
       await vi.advanceTimersByTimeAsync(RETRY_DELAYS_MS[0] ?? 0);
@@ -240,15 +240,15 @@ describe("events.signOut", () => {
     const ended = customerSignOut(() => HttpResponse.error());
     const session = customerJwt({ sessionId: "s1", ageMs: DUE_MS });
     const slid = await refreshSession(session);
-    expect(slid.status).toBe("refreshed");
-    if (slid.status !== "refreshed") return;
+    expect(slid.kind).toBe("refreshed");
+    if (slid.kind !== "refreshed") return;
 
     await signOut(session);
     expect(ended.map((e) => e.sessionId).sort()).toEqual(["s1", "s2"]);
     expect(isSignOutPending(session.sessionToken ?? "")).toBe(true);
     expect(isSignOutPending(slid.token.sessionToken ?? "")).toBe(true);
     // The newer cookie the browser may already hold is refused as well, without asking Directus.
-    expect(await refreshSession(slid.token)).toEqual({ status: "ended" });
+    expect(await refreshSession(slid.token)).toEqual({ kind: "ended" });
     expect(refreshes).toBe(1);
   });
 
@@ -328,7 +328,7 @@ describe("events.signOut", () => {
     async function slidInAnotherProcess(session: JWT): Promise<JWT> {
       const slid = await refreshSession(session, { now: () => Date.now() + DUE_MS });
       resetRefreshCacheForTests();
-      if (slid.status !== "refreshed") throw new Error(`expected a slide, got ${slid.status}`);
+      if (slid.kind !== "refreshed") throw new Error(`expected a slide, got ${slid.kind}`);
       expect(sessionIdOf(slid.token.sessionToken)).not.toBe(sessionIdOf(session.sessionToken));
       return slid.token;
     }

@@ -43,7 +43,7 @@ function tokensOf(jwt: JWT) {
 }
 
 const sessionOf = (outcome: Awaited<ReturnType<typeof refreshSession>>) =>
-  outcome.status === "refreshed" ? sessionIdOf(outcome.token.sessionToken) : undefined;
+  outcome.kind === "refreshed" ? sessionIdOf(outcome.token.sessionToken) : undefined;
 
 describe("when to refresh", () => {
   it("slides a long session at most once an hour: each refresh is a write in Directus", () => {
@@ -76,7 +76,7 @@ describe("refreshSession", () => {
     const directus = fakeDirectus();
     const session = directus.signIn();
     advance(DUE_MS - 1_000);
-    expect(await refreshSession(session)).toEqual({ status: "still-valid" });
+    expect(await refreshSession(session)).toEqual({ kind: "still-valid" });
     expect(directus.calls).toEqual([]);
   });
 
@@ -87,8 +87,8 @@ describe("refreshSession", () => {
     const outcome = await refreshSession(session);
 
     expect(directus.callsTo("refresh")).toEqual([sessionIdOf(session.sessionToken)]);
-    expect(outcome.status).toBe("refreshed");
-    if (outcome.status !== "refreshed") return;
+    expect(outcome.kind).toBe("refreshed");
+    if (outcome.kind !== "refreshed") return;
     expect(sessionOf(outcome)).not.toBe(sessionIdOf(session.sessionToken));
     expect(directus.isLive(sessionOf(outcome))).toBe(true);
     expect(outcome.token).toMatchObject({
@@ -106,7 +106,7 @@ describe("refreshSession", () => {
     advance(DUE_MS);
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => refreshSession(session)));
     expect(directus.callsTo("refresh")).toHaveLength(1);
-    const successor = sessionOf(outcomes[0] ?? { status: "ended" });
+    const successor = sessionOf(outcomes[0] ?? { kind: "ended" });
     expect(successor).toBeDefined();
     for (const outcome of outcomes) expect(sessionOf(outcome)).toBe(successor);
   });
@@ -129,7 +129,7 @@ describe("refreshSession", () => {
     advance(DUE_MS);
     await refreshSession(session);
     advance(REUSE_WINDOW_MS + 1_000);
-    expect(await refreshSession(session)).toEqual({ status: "ended" });
+    expect(await refreshSession(session)).toEqual({ kind: "ended" });
     expect(directus.callsTo("refresh")).toEqual([
       sessionIdOf(session.sessionToken),
       sessionIdOf(session.sessionToken),
@@ -141,11 +141,11 @@ describe("refreshSession", () => {
     const oldest = directus.signIn();
     advance(2_000);
     const once = await refreshSession(oldest);
-    expect(once.status).toBe("refreshed");
-    if (once.status !== "refreshed") return;
+    expect(once.kind).toBe("refreshed");
+    if (once.kind !== "refreshed") return;
     advance(2_000);
     const twice = await refreshSession(once.token);
-    expect(twice.status).toBe("refreshed");
+    expect(twice.kind).toBe("refreshed");
     // The oldest cookie, still in a slow request, gets the newest session without a third call.
     const late = await refreshSession(oldest);
     expect(sessionOf(late)).toBe(sessionOf(twice));
@@ -164,7 +164,7 @@ describe("refreshSession", () => {
     for (let i = 0; i < 5; i++) {
       advance(2_000);
       const outcome = await refreshSession(current);
-      if (outcome.status !== "refreshed") throw new Error(`rotation ${i} ${outcome.status}`);
+      if (outcome.kind !== "refreshed") throw new Error(`rotation ${i} ${outcome.kind}`);
       current = outcome.token;
       sessions.push(sessionOf(outcome));
     }
@@ -185,7 +185,7 @@ describe("refreshSession", () => {
   ])("ends the session when Directus answers %i %s", async (status, code) => {
     server.use(http.post(`${DIRECTUS}/auth/refresh`, () => directusError(status, code)));
     const session = customerJwt({ sessionId: "s1", ageMs: DUE_MS });
-    expect(await refreshSession(session)).toEqual({ status: "ended" });
+    expect(await refreshSession(session)).toEqual({ kind: "ended" });
   });
 
   it("ends a session Directus ended itself (signed out elsewhere, password changed)", async () => {
@@ -193,15 +193,15 @@ describe("refreshSession", () => {
     const session = directus.signIn();
     directus.end(sessionIdOf(session.sessionToken));
     advance(DUE_MS);
-    expect(await refreshSession(session)).toEqual({ status: "ended" });
+    expect(await refreshSession(session)).toEqual({ kind: "ended" });
   });
 
   it("ends a session whose cookie carries no usable session", async () => {
-    expect(await refreshSession({ sub: ADA.id })).toEqual({ status: "ended" });
+    expect(await refreshSession({ sub: ADA.id })).toEqual({ kind: "ended" });
     const incomplete = { ...customerJwt({ sessionId: "s1" }), sessionIssuedAt: undefined };
-    expect(await refreshSession(incomplete)).toEqual({ status: "ended" });
+    expect(await refreshSession(incomplete)).toEqual({ kind: "ended" });
     expect(await refreshSession({ ...customerJwt({ sessionId: "s1" }), sessionToken: "" })).toEqual(
-      { status: "ended" },
+      { kind: "ended" },
     );
   });
 
@@ -214,7 +214,7 @@ describe("refreshSession", () => {
       }),
     );
     const session = customerJwt({ sessionId: "s1", ageMs: DUE_MS });
-    expect(await refreshSession(session)).toEqual({ status: "unavailable" });
+    expect(await refreshSession(session)).toEqual({ kind: "unavailable" });
     const retried = await refreshSession(session);
     expect(sessionOf(retried)).toBe("s2");
     expect(calls).toBe(2);
@@ -239,7 +239,7 @@ describe("refreshSession", () => {
   ])("answers unavailable on %s", async (_label, answer: () => Response | Promise<Response>) => {
     server.use(http.post(`${DIRECTUS}/auth/refresh`, answer));
     const session = customerJwt({ sessionId: "s1", ageMs: DUE_MS });
-    expect(await refreshSession(session)).toEqual({ status: "unavailable" });
+    expect(await refreshSession(session)).toEqual({ kind: "unavailable" });
   });
 
   it("never logs a session token, even when Directus's message echoes it", async () => {
@@ -249,7 +249,7 @@ describe("refreshSession", () => {
         directusError(500, "INTERNAL", `session ${session.sessionToken ?? ""} failed`),
       ),
     );
-    expect(await refreshSession(session)).toEqual({ status: "unavailable" });
+    expect(await refreshSession(session)).toEqual({ kind: "unavailable" });
     // setupServerTests checks every log line for every session token made in this test.
     expect(vi.mocked(console.warn).mock.calls.length).toBeGreaterThan(0);
   });
@@ -262,7 +262,7 @@ describe("sign-out and the reuse cache", () => {
     const old = session.sessionToken ?? "";
     advance(DUE_MS);
     const outcome = await refreshSession(session);
-    const successor = outcome.status === "refreshed" ? (outcome.token.sessionToken ?? "") : "";
+    const successor = outcome.kind === "refreshed" ? (outcome.token.sessionToken ?? "") : "";
     expect(sessionIdOf(successor)).toBeDefined();
     expect(await newestSessionToken(old)).toBe(successor);
     expect(await newestSessionToken(successor)).toBe(successor);
@@ -274,7 +274,7 @@ describe("sign-out and the reuse cache", () => {
     // ended the session in the meantime (sign-out).
     directus.end(sessionIdOf(successor));
     directus.end(sessionIdOf(old));
-    expect(await refreshSession(session)).toEqual({ status: "ended" });
+    expect(await refreshSession(session)).toEqual({ kind: "ended" });
     expect(directus.callsTo("refresh")).toEqual([sessionIdOf(old), sessionIdOf(old)]);
   });
 });

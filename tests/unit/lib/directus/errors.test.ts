@@ -107,7 +107,7 @@ describe("classifyDirectusError on thrown values", () => {
     [{ errors: [{ extensions: null }] }, "unexpected"],
     [{ status: 404 }, "unexpected"],
   ])("%j → %s", (thrown, outcome) => {
-    expect(classifyDirectusError(thrown).outcome).toBe(outcome);
+    expect(classifyDirectusError(thrown).kind).toBe(outcome);
   });
 
   it.each([
@@ -124,7 +124,7 @@ describe("classifyDirectusError on thrown values", () => {
     [null, "unexpected"],
     [undefined, "unexpected"],
   ])("%s → %s", (thrown, outcome) => {
-    expect(classifyDirectusError(thrown).outcome).toBe(outcome);
+    expect(classifyDirectusError(thrown).kind).toBe(outcome);
   });
 
   it("keeps status, code and field, and describes them without any message", () => {
@@ -138,13 +138,13 @@ describe("classifyDirectusError on thrown values", () => {
       response: { status: 400 },
     });
     expect(failure).toEqual({
-      outcome: "invalid_input",
+      kind: "invalid_input",
       status: 400,
       code: "FAILED_VALIDATION",
       field: "password",
     });
     expect(describeFailure(failure)).toBe("invalid_input (400 FAILED_VALIDATION)");
-    expect(describeFailure({ outcome: "unavailable" })).toBe("unavailable");
+    expect(describeFailure({ kind: "unavailable" })).toBe("unavailable");
   });
 });
 
@@ -164,7 +164,7 @@ describe.each(loginCalls)("%s against a mocked Directus", (_name, attempt) => {
       http.post(`${DIRECTUS}/auth/login`, () => directusError(401, "INVALID_CREDENTIALS")),
     );
     expect(await failureOf(attempt())).toMatchObject({
-      outcome: "invalid_credentials",
+      kind: "invalid_credentials",
       status: 401,
       code: "INVALID_CREDENTIALS",
     });
@@ -172,7 +172,7 @@ describe.each(loginCalls)("%s against a mocked Directus", (_name, attempt) => {
 
   it("maps a refused connection to unavailable", async () => {
     server.use(http.post(`${DIRECTUS}/auth/login`, () => HttpResponse.error()));
-    expect((await failureOf(attempt())).outcome).toBe("unavailable");
+    expect((await failureOf(attempt())).kind).toBe("unavailable");
   });
 
   it("gives up after DIRECTUS_TIMEOUT_MS and maps that to unavailable", async () => {
@@ -183,7 +183,7 @@ describe.each(loginCalls)("%s against a mocked Directus", (_name, attempt) => {
       }),
     );
     const started = performance.now();
-    expect((await failureOf(attempt())).outcome).toBe("unavailable");
+    expect((await failureOf(attempt())).kind).toBe("unavailable");
     expect(performance.now() - started).toBeLessThan(1_500);
   });
 
@@ -198,15 +198,15 @@ describe.each(loginCalls)("%s against a mocked Directus", (_name, attempt) => {
           }),
       ),
     );
-    expect(await failureOf(attempt())).toMatchObject({ outcome: "unavailable", status: 502 });
+    expect(await failureOf(attempt())).toMatchObject({ kind: "unavailable", status: 502 });
     server.use(http.post(`${DIRECTUS}/auth/login`, () => new HttpResponse(null, { status: 503 })));
-    expect(await failureOf(attempt())).toMatchObject({ outcome: "unavailable", status: 503 });
+    expect(await failureOf(attempt())).toMatchObject({ kind: "unavailable", status: 503 });
   });
 
   it("never returns an error response without a body as if it were a result", async () => {
     server.use(http.post(`${DIRECTUS}/auth/login`, () => new HttpResponse(null, { status: 401 })));
     expect(await failureOf(attempt())).toMatchObject({
-      outcome: "invalid_credentials",
+      kind: "invalid_credentials",
       status: 401,
     });
   });

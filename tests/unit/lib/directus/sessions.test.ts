@@ -153,7 +153,7 @@ describe("startSession", () => {
     directus("post", "auth/login", () => directusError(status, code));
     const { error, failure } = await thrown(startSession("ada@example.com", "pw"));
     expect(error).toBeInstanceOf(DirectusRefusal);
-    expect(failure).toEqual({ outcome, status, code });
+    expect(failure).toEqual({ kind: outcome, status, code });
   });
 });
 
@@ -190,7 +190,7 @@ describe("renewSession", () => {
     directus("post", "auth/refresh", () => directusError(status, code));
     const { error, failure } = await thrown(renewSession(fakeSessionToken({ sessionId: "s1" })));
     expect(error).toBeInstanceOf(DirectusRefusal);
-    expect(failure).toMatchObject({ outcome, status, code });
+    expect(failure).toMatchObject({ kind: outcome, status, code });
   });
 });
 
@@ -225,7 +225,7 @@ describe("endSession", () => {
     const { error, failure } = await thrown(endSession(fakeSessionToken({ sessionId: "s1" })));
     expect(error).toBeInstanceOf(DirectusRefusal);
     expect((error as DirectusRefusal).status).toBe(status);
-    expect(failure).toMatchObject({ outcome, status, code });
+    expect(failure).toMatchObject({ kind: outcome, status, code });
   });
 });
 
@@ -285,7 +285,7 @@ describe("readOwnProfile", () => {
     const { error, failure } = await thrown(readOwnProfile(fakeSessionToken({ sessionId: "s1" })));
     expect(error).toBeInstanceOf(DirectusRefusal);
     expect((error as DirectusRefusal).status).toBe(status);
-    expect(failure).toMatchObject({ outcome, status, code });
+    expect(failure).toMatchObject({ kind: outcome, status, code });
   });
 });
 
@@ -302,14 +302,14 @@ describe("the four calls when Directus cannot answer", () => {
     directus(method, path, () => HttpResponse.error());
     const { error, failure } = await thrown(call());
     expect(error).toBeInstanceOf(DirectusUnreachableError);
-    expect(failure.outcome).toBe("unavailable");
+    expect(failure.kind).toBe("unavailable");
   });
 
   it.each(calls)("%s: a 5xx is unavailable", async (_name, method, path, call) => {
     directus(method, path, () => directusError(503, "SERVICE_UNAVAILABLE"));
     const { error, failure } = await thrown(call());
     expect(error).toBeInstanceOf(DirectusHttpError);
-    expect(failure).toMatchObject({ outcome: "unavailable", status: 503 });
+    expect(failure).toMatchObject({ kind: "unavailable", status: 503 });
   });
 
   it.each(calls)(
@@ -318,7 +318,7 @@ describe("the four calls when Directus cannot answer", () => {
       directus(method, path, () => new HttpResponse("<h1>Bad gateway</h1>", { status: 401 }));
       const { error, failure } = await thrown(call());
       expect(error).toBeInstanceOf(DirectusHttpError);
-      expect(failure).toMatchObject({ outcome: "invalid_credentials", status: 401 });
+      expect(failure).toMatchObject({ kind: "invalid_credentials", status: 401 });
     },
   );
 
@@ -331,7 +331,7 @@ describe("the four calls when Directus cannot answer", () => {
       });
       const started = performance.now();
       const { failure } = await thrown(call());
-      expect(failure.outcome).toBe("unavailable");
+      expect(failure.kind).toBe("unavailable");
       expect(performance.now() - started).toBeLessThan(1_500);
     },
   );
