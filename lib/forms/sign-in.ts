@@ -23,7 +23,7 @@ export type SignInSubmission =
       ok: true;
       /** next-auth's encrypted session cookie value (lib/auth/session-cookie.ts sets it). */
       sessionCookie: string;
-      /** A known-device cookie value for this browser (lib/auth/known-device.ts). */
+      /** A known-device cookie value for this browser (lib/abuse/known-device.ts). */
       knownDevice?: string;
     }
   | { ok: false; answer: FormAnswer };
