@@ -24,6 +24,12 @@ const PALETTE_CLASS =
 /** Whatever sits on top: pages, actions, routes, the proxy and browser code. */
 const CALLERS = ["@/app/*", "@/components/*", "@/proxy"];
 
+/** A relative import out of its folder would slip past the rules below, which match `@/` paths. */
+const NO_PARENT_IMPORT = {
+  regex: "^\\.\\./",
+  message: "Import other folders through `@/…`, so the layer rules can see the import.",
+};
+
 /** A lib/ folder that may not import `forbidden` (nor, like every server module, the Directus SDK). */
 function layer(files, forbidden, message) {
   return {
@@ -31,7 +37,7 @@ function layer(files, forbidden, message) {
     rules: {
       "no-restricted-imports": [
         "error",
-        { paths: [DIRECTUS_SDK], patterns: [{ group: forbidden, message }] },
+        { paths: [DIRECTUS_SDK], patterns: [{ group: forbidden, message }, NO_PARENT_IMPORT] },
       ],
     },
   };
@@ -61,7 +67,7 @@ const config = [
         "error",
         {
           paths: [DIRECTUS_SDK, { name: "server-only", message: BROWSER_SAFE }],
-          patterns: [{ group: SERVER_MODULES, message: BROWSER_SAFE }],
+          patterns: [{ group: SERVER_MODULES, message: BROWSER_SAFE }, NO_PARENT_IMPORT],
         },
       ],
     },
@@ -98,6 +104,7 @@ const config = [
               message:
                 "lib/directus/ depends on lib/env only: callers come to it, not the other way.",
             },
+            NO_PARENT_IMPORT,
           ],
         },
       ],
