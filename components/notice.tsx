@@ -38,37 +38,25 @@ export function Notice({
   );
 }
 
+/** A filled 16 px circle with a tick or an exclamation mark; `info` notices have none. */
+const iconPaths: Partial<Record<NoticeTone, string>> = {
+  success:
+    "M8 15A7 7 0 1 0 8 1a7 7 0 0 0 0 14Zm3.36-8.73a.75.75 0 0 0-1.22-.87L7.2 9.52 5.78 8.1a.75.75 0 1 0-1.06 1.06l2.04 2.04a.75.75 0 0 0 1.14-.09l3.46-4.84Z",
+  error:
+    "M8 15A7 7 0 1 0 8 1a7 7 0 0 0 0 14ZM8 4a.75.75 0 0 1 .75.75v3.5a.75.75 0 0 1-1.5 0v-3.5A.75.75 0 0 1 8 4Zm0 8a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z",
+};
+
 function NoticeIcon({ tone }: { tone: NoticeTone }) {
-  const className = `mt-px size-4 shrink-0 ${iconClasses[tone]}`;
-  if (tone === "success") {
-    return (
-      <svg aria-hidden="true" viewBox="0 0 16 16" fill="currentColor" className={className}>
-        <path
-          fillRule="evenodd"
-          d="M8 15A7 7 0 1 0 8 1a7 7 0 0 0 0 14Zm3.36-8.73a.75.75 0 0 0-1.22-.87L7.2 9.52 5.78 8.1a.75.75 0 1 0-1.06 1.06l2.04 2.04a.75.75 0 0 0 1.14-.09l3.46-4.84Z"
-          clipRule="evenodd"
-        />
-      </svg>
-    );
-  }
-  if (tone === "error") {
-    return (
-      <svg aria-hidden="true" viewBox="0 0 16 16" fill="currentColor" className={className}>
-        <path
-          fillRule="evenodd"
-          d="M8 15A7 7 0 1 0 8 1a7 7 0 0 0 0 14ZM8 4a.75.75 0 0 1 .75.75v3.5a.75.75 0 0 1-1.5 0v-3.5A.75.75 0 0 1 8 4Zm0 8a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z"
-          clipRule="evenodd"
-        />
-      </svg>
-    );
-  }
+  const path = iconPaths[tone];
+  if (!path) return null;
   return (
-    <svg aria-hidden="true" viewBox="0 0 16 16" fill="currentColor" className={className}>
-      <path
-        fillRule="evenodd"
-        d="M15 8A7 7 0 1 1 1 8a7 7 0 0 1 14 0ZM9 5a1 1 0 1 1-2 0 1 1 0 0 1 2 0ZM6.75 8a.75.75 0 0 0 0 1.5h.5v1.75a.75.75 0 0 0 1.5 0v-2.5A.75.75 0 0 0 8 8H6.75Z"
-        clipRule="evenodd"
-      />
+    <svg
+      aria-hidden="true"
+      viewBox="0 0 16 16"
+      fill="currentColor"
+      className={`mt-px size-4 shrink-0 ${iconClasses[tone]}`}
+    >
+      <path fillRule="evenodd" d={path} clipRule="evenodd" />
     </svg>
   );
 }
