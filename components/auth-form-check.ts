@@ -29,10 +29,10 @@ export function checkFields(
   input: Record<string, string>,
 ) {
   const parsed = SCHEMAS[variant](passwordMinLength).safeParse(input);
-  if (parsed.success) return { ok: true as const, data: parsed.data };
+  if (parsed.success) return { kind: "valid" as const, data: parsed.data };
   const flat = z.flattenError(parsed.error);
   const { fields, other } = splitErrors(spec, flat.fieldErrors);
-  return { ok: false as const, fields, other: [...flat.formErrors, ...other] };
+  return { kind: "invalid" as const, fields, other: [...flat.formErrors, ...other] };
 }
 
 export type CheckFields = typeof checkFields;

@@ -98,7 +98,7 @@ export function useAuthForm(props: AuthFormProps) {
     const check = await loadChecker();
     if (!check) return;
     const result = check(props.variant, spec, passwordMinLength, input(current));
-    const error = result.ok ? undefined : result.fields[name];
+    const error = result.kind === "valid" ? undefined : result.fields[name];
     setFieldErrors((prev) => ({ ...prev, [name]: error }));
   }
 
@@ -160,7 +160,7 @@ export function useAuthForm(props: AuthFormProps) {
     // Without the check (it could not be loaded), the server's answer says the same.
     const check = await loadChecker();
     const checked = check?.(props.variant, spec, passwordMinLength, input(values));
-    if (checked && !checked.ok) {
+    if (checked && checked.kind === "invalid") {
       inFlight.current = false;
       setFieldErrors(checked.fields);
       setMessage(checked.other.length > 0 ? { text: checked.other.join(" ") } : null);

@@ -20,7 +20,7 @@ import type { LimiterStore } from "./limiter-store";
 
 /** A refusal names the budgets that refused it (lockout-notice.ts reacts to the ceiling's). */
 export type ThrottleVerdict =
-  { allowed: true } | { allowed: false; retryAfterSeconds: number; refusedBy: PolicyName[] };
+  { kind: "allowed" } | { kind: "refused"; retryAfterSeconds: number; refusedBy: PolicyName[] };
 
 type Charge = [PolicyName, string];
 
@@ -85,10 +85,10 @@ export function createThrottle(store: LimiterStore) {
         );
       }
     }
-    if (waitMs === undefined) return { allowed: true };
+    if (waitMs === undefined) return { kind: "allowed" };
     await settle(charges.map(([name, key]) => limiter(name).reward(key, 1)));
     return {
-      allowed: false,
+      kind: "refused",
       retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
       refusedBy,
     };
@@ -103,9 +103,9 @@ export function createThrottle(store: LimiterStore) {
     account: Charge[],
   ): Promise<ThrottleVerdict> {
     const first = await consumeAll([address]);
-    if (!first.allowed) return first;
+    if (first.kind === "refused") return first;
     const second = await consumeAll(account);
-    if (!second.allowed) await settle([limiter(address[0]).reward(address[1], 1)]);
+    if (second.kind === "refused") await settle([limiter(address[0]).reward(address[1], 1)]);
     return second;
   }
 
@@ -156,7 +156,7 @@ export function createThrottle(store: LimiterStore) {
 
     /** True once per account and lockout: the caller may mail the owner now. */
     async claimLockoutMail(email: string): Promise<boolean> {
-      return (await consumeAll([["lockoutMail", accountKey(email)]])).allowed;
+      return (await consumeAll([["lockoutMail", accountKey(email)]])).kind === "allowed";
     },
 
     register: (email: string, address: string) =>

@@ -72,7 +72,7 @@ export async function authorizeCredentials(
   // expired counts as no cookie at all.
   const deviceId = verifyKnownDevice(knownDeviceCookie(cookieHeader(headers)), email);
   const verdict = await beginSignIn(email, address, deviceId);
-  if (!verdict.allowed) {
+  if (verdict.kind === "refused") {
     if (verdict.refusedBy.includes("signInAccount")) noticeLockout(email);
     throw new Error(tooManyRequestsCode(verdict.retryAfterSeconds));
   }

@@ -19,7 +19,7 @@ export function withBoundedBody<Context>(
       return handler(request instanceof NextRequest ? request : new NextRequest(request), context);
     }
     const body = await readBody(request, [FORM_TYPE, JSON_TYPE]);
-    if (!body.ok) return body.response;
+    if (body.kind === "refused") return body.response;
     if (body.type === JSON_TYPE && !isJsonObject(body.text)) {
       return jsonResult({ ok: false, message: "The request is not valid JSON." }, 400);
     }

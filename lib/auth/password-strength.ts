@@ -33,7 +33,7 @@ const SCORED_LENGTH = 64;
  */
 const L33T_MAX_SUBSTITUTIONS = 10;
 
-export type PasswordStrength = { ok: true } | { ok: false; message: string };
+export type PasswordStrength = { kind: "strong" } | { kind: "weak"; message: string };
 
 let factory: Promise<ZxcvbnFactory> | undefined;
 
@@ -108,13 +108,13 @@ export async function checkPasswordStrength(
 ): Promise<PasswordStrength> {
   const zxcvbn = await loadFactory();
   const result = zxcvbn.check(password, personalWords(personal));
-  if (result.score >= MIN_SCORE) return { ok: true };
+  if (result.score >= MIN_SCORE) return { kind: "strong" };
   // zxcvbn names personal words only when they are the whole password; say it whenever they helped.
   const personalMatch = result.sequence.some((m) => m.dictionaryName === "userInputs");
   const warning = personalMatch ? "userInputs" : result.feedback.warning;
   const reason = (warning && REASONS[warning]) ?? "";
   return {
-    ok: false,
+    kind: "weak",
     message: `This password is too easy to guess. ${reason ? `${reason} ` : ""}${ADVICE}`,
   };
 }

@@ -76,7 +76,7 @@ export function invalidFields(error: z.core.$ZodError): FormAnswer {
   );
 }
 
-export type Checked<T> = { ok: true; data: T } | { ok: false; answer: FormAnswer };
+export type Checked<T> = { kind: "valid"; data: T } | { kind: "invalid"; answer: FormAnswer };
 
 /** A submitted form checked with its shared schema; `prepare` runs first (password normalisation). */
 export function checkForm<Schema extends z.ZodMiniType>(
@@ -86,6 +86,6 @@ export function checkForm<Schema extends z.ZodMiniType>(
 ): Checked<z.output<Schema>> {
   const parsed = schema.safeParse(prepare(value), { error: plainIssue });
   return parsed.success
-    ? { ok: true, data: parsed.data }
-    : { ok: false, answer: invalidFields(parsed.error) };
+    ? { kind: "valid", data: parsed.data }
+    : { kind: "invalid", answer: invalidFields(parsed.error) };
 }

@@ -21,11 +21,11 @@ export async function submitForgotPassword(
   headers: HeaderSource,
 ): Promise<FormAnswer> {
   const checked = checkForm(forgotPasswordSchema, input);
-  if (!checked.ok) return checked.answer;
+  if (checked.kind === "invalid") return checked.answer;
 
   // Throttled per email whether or not it has an account, so a 429 reveals nothing either.
   const verdict = await throttleForgotPassword(checked.data.email, clientAddress(headers));
-  if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
+  if (verdict.kind === "refused") return tooManyRequests(verdict.retryAfterSeconds);
 
   const outcome = await requestPasswordReset(checked.data.email);
   if (outcome.kind === "unavailable") return serviceUnavailable();

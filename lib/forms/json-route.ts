@@ -17,7 +17,7 @@ export function jsonFormRoute(submit: SubmitForm): (request: Request) => Promise
     const refused = rejectCrossSite(request);
     if (refused) return refused;
     const body = await readJson(request);
-    if (!body.ok) return body.response;
+    if (body.kind === "refused") return body.response;
     return respond(await submit(body.value, request.headers));
   };
 }

@@ -18,7 +18,9 @@ export async function checkNewPasswordForm<Schema extends z.ZodMiniType<{ passwo
 ): Promise<Checked<z.output<Schema>>> {
   const schema = schemaFor(getEnv().PASSWORD_MIN_LENGTH);
   const checked = checkForm(schema, input, withNormalisedPassword);
-  if (!checked.ok) return checked;
+  if (checked.kind === "invalid") return checked;
   const strength = await checkPasswordStrength(checked.data.password, ownerWords(checked.data));
-  return strength.ok ? checked : { ok: false, answer: weakPassword(strength.message) };
+  return strength.kind === "strong"
+    ? checked
+    : { kind: "invalid", answer: weakPassword(strength.message) };
 }

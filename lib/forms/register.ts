@@ -30,11 +30,11 @@ export async function submitRegistration(
     input,
     ({ email, first_name, last_name }) => [email, first_name, last_name],
   );
-  if (!checked.ok) return checked.answer;
+  if (checked.kind === "invalid") return checked.answer;
   const { email } = checked.data;
 
   const verdict = await throttleRegister(email, clientAddress(headers));
-  if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
+  if (verdict.kind === "refused") return tooManyRequests(verdict.retryAfterSeconds);
 
   const startedAt = performance.now();
   const outcome = await registerCustomer(checked.data);

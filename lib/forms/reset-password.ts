@@ -36,12 +36,12 @@ export async function submitResetPassword(
   const checked = await checkNewPasswordForm(resetPasswordSchema, input, ({ token }) => [
     resetTokenEmail(token),
   ]);
-  if (!checked.ok) return checked.answer;
+  if (checked.kind === "invalid") return checked.answer;
   const { token, password } = checked.data;
 
   const address = clientAddress(headers);
   const verdict = await throttleResetPassword(address);
-  if (!verdict.allowed) return tooManyRequests(verdict.retryAfterSeconds);
+  if (verdict.kind === "refused") return tooManyRequests(verdict.retryAfterSeconds);
 
   switch ((await resetPassword(token, password)).kind) {
     case "ok":

@@ -20,13 +20,13 @@ export const WRONG_CREDENTIALS_STATUS = 401;
 
 export type SignInSubmission =
   | {
-      ok: true;
+      kind: "signed-in";
       /** next-auth's encrypted session cookie value (lib/auth/session-cookie.ts sets it). */
       sessionCookie: string;
       /** A known-device cookie value for this browser (lib/abuse/known-device.ts). */
       knownDevice?: string;
     }
-  | { ok: false; answer: FormAnswer };
+  | { kind: "refused"; answer: FormAnswer };
 
 /**
  * The sign-in form. The credentials go through the CredentialsProvider's own `authorize`
@@ -41,16 +41,19 @@ export async function submitSignIn(
   headers: HeaderSource,
 ): Promise<SignInSubmission> {
   const checked = checkForm(loginSchema, input, withNormalisedPassword);
-  if (!checked.ok) return { ok: false, answer: checked.answer };
+  if (checked.kind === "invalid") return { kind: "refused", answer: checked.answer };
   return withSignInAnswer(async (recorded) => {
     let user: User | null;
     try {
       user = await authorizeCredentials(checked.data, { headers });
     } catch (error) {
-      return { ok: false, answer: refusalFor(error instanceof Error ? error.message : "") };
+      return { kind: "refused", answer: refusalFor(error instanceof Error ? error.message : "") };
     }
     if (!user) {
-      return { ok: false, answer: refused(GENERIC_SIGN_IN_FAILURE, WRONG_CREDENTIALS_STATUS) };
+      return {
+        kind: "refused",
+        answer: refused(GENERIC_SIGN_IN_FAILURE, WRONG_CREDENTIALS_STATUS),
+      };
     }
     const { NEXTAUTH_SECRET, SESSION_MAX_AGE_SECONDS } = getEnv();
     const sessionCookie = await encodeSession({
@@ -59,7 +62,7 @@ export async function submitSignIn(
       maxAge: SESSION_MAX_AGE_SECONDS,
     });
     return {
-      ok: true,
+      kind: "signed-in",
       sessionCookie,
       ...(recorded.knownDevice ? { knownDevice: recorded.knownDevice } : {}),
     };

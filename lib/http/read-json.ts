@@ -27,13 +27,15 @@ export const FORM_TYPE = "application/x-www-form-urlencoded";
 
 export type BodyOptions = { maxBytes?: number; timeoutMs?: number };
 
-export type RawBody =
-  { ok: true; type: string; text: string; bytes: Uint8Array } | { ok: false; response: Response };
+/** A refusal carries the plain JSON answer to send back as it is. */
+type Refused = { kind: "refused"; response: Response };
 
-export type JsonBody = { ok: true; value: unknown } | { ok: false; response: Response };
+export type RawBody = { kind: "read"; type: string; text: string; bytes: Uint8Array } | Refused;
 
-function failure(status: number, message: string): { ok: false; response: Response } {
-  return { ok: false, response: jsonResult({ ok: false, message }, status) };
+export type JsonBody = { kind: "read"; value: unknown } | Refused;
+
+function failure(status: number, message: string): Refused {
+  return { kind: "refused", response: jsonResult({ ok: false, message }, status) };
 }
 
 /** The media type if it is one of `accepted` with no charset or UTF-8; undefined otherwise. */
@@ -157,7 +159,7 @@ export async function readBody(
 
   try {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(read.bytes);
-    return { ok: true, type, text, bytes: read.bytes };
+    return { kind: "read", type, text, bytes: read.bytes };
   } catch {
     return failure(400, "The request is not valid UTF-8.");
   }
@@ -166,9 +168,9 @@ export async function readBody(
 /** A JSON body (see readBody); its value is still untrusted and goes through a schema next. */
 export async function readJson(request: Request, options: BodyOptions = {}): Promise<JsonBody> {
   const body = await readBody(request, [JSON_TYPE], options);
-  if (!body.ok) return body;
+  if (body.kind === "refused") return body;
   try {
-    return { ok: true, value: JSON.parse(body.text) as unknown };
+    return { kind: "read", value: JSON.parse(body.text) as unknown };
   } catch {
     return failure(400, "The request is not valid JSON.");
   }

@@ -90,22 +90,24 @@ describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
     const [a, b] = [await instance(), await instance()];
     const email = `victim.${namespace}@example.com`;
     for (let i = 0; i < POLICIES.signInAccountAddress.points; i++) {
-      expect(await a.beginSignIn(email, "198.51.100.1")).toEqual({ allowed: true });
+      expect(await a.beginSignIn(email, "198.51.100.1")).toEqual({ kind: "allowed" });
     }
     const refused = await b.beginSignIn(email, "198.51.100.1");
     expect(refused).toEqual({
-      allowed: false,
+      kind: "refused",
       retryAfterSeconds: expect.any(Number),
       refusedBy: ["signInAccountAddress"],
     });
-    expect(refused.allowed ? 0 : refused.retryAfterSeconds).toBeGreaterThan(6 * 24 * 3600);
+    expect(refused.kind === "allowed" ? 0 : refused.retryAfterSeconds).toBeGreaterThan(
+      6 * 24 * 3600,
+    );
 
     // The owner, elsewhere, on the other instance: allowed, and their success clears the account.
-    expect(await b.beginSignIn(email, "192.0.2.1")).toEqual({ allowed: true });
+    expect(await b.beginSignIn(email, "192.0.2.1")).toEqual({ kind: "allowed" });
     await b.signInSucceeded(email, "192.0.2.1");
     const fresh = await instance();
     for (let i = 0; i < POLICIES.signInAccount.points - POLICIES.signInAccountAddress.points; i++) {
-      expect(await fresh.beginSignIn(email, `203.0.113.${i}`)).toEqual({ allowed: true });
+      expect(await fresh.beginSignIn(email, `203.0.113.${i}`)).toEqual({ kind: "allowed" });
     }
   });
 
@@ -115,20 +117,22 @@ describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
     const verdicts = await Promise.all(
       Array.from({ length: 30 }, (_, i) => all[i % 3]!.beginSignIn(email, `203.0.113.${i + 1}`)),
     );
-    expect(verdicts.filter((v) => v.allowed)).toHaveLength(POLICIES.signInAccount.points);
+    expect(verdicts.filter((v) => v.kind === "allowed")).toHaveLength(
+      POLICIES.signInAccount.points,
+    );
   });
 
   it("register and forgot-password limits are shared too, and no key holds an email in clear", async () => {
     const [a, b] = [await instance(), await instance()];
     const email = `forms.${namespace}@example.com`;
     for (let i = 0; i < POLICIES.registerAccount.points; i++) {
-      expect((await a.register(email, `198.51.100.${i}`)).allowed).toBe(true);
+      expect((await a.register(email, `198.51.100.${i}`)).kind).toBe("allowed");
     }
-    expect((await b.register(email, "198.51.100.50")).allowed).toBe(false);
+    expect((await b.register(email, "198.51.100.50")).kind).toBe("refused");
     for (let i = 0; i < POLICIES.forgotAccount.points; i++) {
-      expect((await b.forgotPassword(email, `198.51.100.${i}`)).allowed).toBe(true);
+      expect((await b.forgotPassword(email, `198.51.100.${i}`)).kind).toBe("allowed");
     }
-    expect((await a.forgotPassword(email, "198.51.100.50")).allowed).toBe(false);
+    expect((await a.forgotPassword(email, "198.51.100.50")).kind).toBe("refused");
 
     const made = await keys(`${namespace}:*`);
     expect(made.length).toBeGreaterThan(0);
@@ -144,7 +148,7 @@ describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
       expect(app.store.kind).toBe("redis");
       await app.store.ready();
       const email = `app.${namespace}@example.com`;
-      expect((await app.register(email, "198.51.100.77")).allowed).toBe(true);
+      expect((await app.register(email, "198.51.100.77")).kind).toBe("allowed");
       const accountHash = createHmac("sha256", secret)
         .update(`rate-limit-account:${email}`)
         .digest("base64url");
@@ -175,11 +179,11 @@ describe.skipIf(!redisUp)("rate limits shared through Redis", () => {
     const email = `outage.${namespace}@example.com`;
     const verdicts = [];
     for (let i = 0; i < POLICIES.signInAccountAddress.points + 1; i++) {
-      verdicts.push((await down.beginSignIn(email, "198.51.100.9")).allowed);
+      verdicts.push((await down.beginSignIn(email, "198.51.100.9")).kind);
     }
     expect(verdicts).toEqual([
-      ...Array<boolean>(POLICIES.signInAccountAddress.points).fill(true),
-      false,
+      ...Array<string>(POLICIES.signInAccountAddress.points).fill("allowed"),
+      "refused",
     ]);
     await vi.waitFor(() => expect(warn).toHaveBeenCalled());
     const logged = JSON.stringify([...warn.mock.calls, ...error.mock.calls]);

@@ -17,7 +17,7 @@ import type { FormState } from "@/lib/validations/form-state";
 export async function signInAction(_previous: FormState, formData: FormData): Promise<FormState> {
   const fields = fieldsOf(formData, ["email", "password"]);
   const submission = await submitSignIn(fields, await headers());
-  if (!submission.ok) return stateOf(submission.answer, fields);
+  if (submission.kind === "refused") return stateOf(submission.answer, fields);
 
   const jar = await cookies();
   writeSessionCookie(jar, sessionCookieNames(jar), submission.sessionCookie);

@@ -32,7 +32,7 @@ export async function confirmEmailAction(formData: FormData): Promise<void> {
   if (!parsed.success) redirect(`${PAGE}?status=missing_password`);
 
   const verdict = await throttleConfirmEmail(token, clientAddress(await headers()));
-  if (!verdict.allowed) redirect(`${PAGE}?status=throttled`);
+  if (verdict.kind === "refused") redirect(`${PAGE}?status=throttled`);
 
   const outcome = await confirmEmail(token, parsed.data.password);
   if (outcome.kind === "wrong_password") redirect(`${PAGE}?status=wrong_password`);

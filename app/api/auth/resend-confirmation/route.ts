@@ -26,7 +26,7 @@ export async function POST(request: Request): Promise<Response> {
   const refused = rejectCrossSite(request);
   if (refused) return refused;
   const body = await readBody(request, [FORM_TYPE]);
-  if (!body.ok) return body.response;
+  if (body.kind === "refused") return body.response;
   const parsed = resendLinkSchema.safeParse({
     email: new URLSearchParams(body.text).get("email") ?? "",
   });
@@ -36,7 +36,7 @@ export async function POST(request: Request): Promise<Response> {
     parsed.data.email,
     clientAddress(request.headers),
   );
-  if (!verdict.allowed) return back({ status: "throttled" });
+  if (verdict.kind === "refused") return back({ status: "throttled" });
 
   const startedAt = performance.now();
   const outcome = await resendConfirmation(parsed.data.email);

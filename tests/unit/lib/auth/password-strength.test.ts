@@ -19,7 +19,7 @@ describe("checkPasswordStrength", () => {
   ])("refuses %s and says why in plain words", async (password, reason) => {
     const verdict = await checkPasswordStrength(password);
     expect(verdict).toEqual({
-      ok: false,
+      kind: "weak",
       message: `This password is too easy to guess. ${reason ? `${reason} ` : ""}Try a few unrelated words together.`,
     });
   });
@@ -28,13 +28,13 @@ describe("checkPasswordStrength", () => {
     const personal = ["zorblax.quintavius@kelvaro.example", "Zorblax", "Quintavius"];
     for (const password of ["ZorblaxQuintavius1", "quintavius.zorblax", "KelvaroZorblax"]) {
       expect(await checkPasswordStrength(password, personal), password).toEqual({
-        ok: false,
+        kind: "weak",
         message:
           "This password is too easy to guess. It contains your name or email address. Try a few unrelated words together.",
       });
       // The same password from someone else is fine: those words are only weak for their owner.
       expect(await checkPasswordStrength(password, ["ada@example.com"]), password).toEqual({
-        ok: true,
+        kind: "strong",
       });
     }
   });
@@ -47,7 +47,7 @@ describe("checkPasswordStrength", () => {
     "Tr0ub4dor&3 mango",
   ])("accepts a strong password: %s", async (password) => {
     expect(await checkPasswordStrength(password, ["ada@example.com", "Ada", "Lovelace"])).toEqual({
-      ok: true,
+      kind: "strong",
     });
   });
 
@@ -55,9 +55,9 @@ describe("checkPasswordStrength", () => {
     const random = Array.from({ length: 256 }, (_, i) =>
       String.fromCodePoint(33 + ((i * 7919) % 94)),
     ).join("");
-    expect(await checkPasswordStrength(random)).toEqual({ ok: true });
+    expect(await checkPasswordStrength(random)).toEqual({ kind: "strong" });
     expect(await checkPasswordStrength("a".repeat(256))).toEqual({
-      ok: false,
+      kind: "weak",
       message: expect.stringMatching(PLAIN),
     });
   });

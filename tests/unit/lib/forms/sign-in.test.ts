@@ -40,7 +40,7 @@ describe("submitSignIn: the sign-in form's handler", () => {
       { email: "Ada@Example.com", password: PASSWORD },
       from("198.51.100.1"),
     );
-    if (!result.ok) throw new Error(`refused: ${result.answer.result.message}`);
+    if (result.kind === "refused") throw new Error(`refused: ${result.answer.result.message}`);
     const token = await decode({ token: result.sessionCookie, secret: TEST_ENV.NEXTAUTH_SECRET });
     // Exactly the claims callbacks.jwt gives, plus next-auth's iat/exp/jti.
     expect(Object.keys(token ?? {}).sort()).toEqual(
@@ -70,7 +70,7 @@ describe("submitSignIn: the sign-in form's handler", () => {
       from("198.51.100.2"),
     );
     expect(result).toEqual({
-      ok: false,
+      kind: "refused",
       answer: {
         status: 401,
         result: {
@@ -85,8 +85,8 @@ describe("submitSignIn: the sign-in form's handler", () => {
   it("answers an invalid form field by field, without asking Directus", async () => {
     const calls = directusLogin();
     const result = await submitSignIn({ email: "ada@", password: "" }, from("198.51.100.3"));
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
+    expect(result.kind).toBe("refused");
+    if (result.kind !== "refused") return;
     expect(result.answer.status).toBe(422);
     expect(result.answer.result).toMatchObject({
       ok: false,
@@ -105,8 +105,8 @@ describe("submitSignIn: the sign-in form's handler", () => {
       await submitSignIn({ email: "ada@example.com", password: `wrong ${i}` }, address);
     }
     const result = await submitSignIn({ email: "ada@example.com", password: PASSWORD }, address);
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
+    expect(result.kind).toBe("refused");
+    if (result.kind !== "refused") return;
     expect(result.answer.status).toBe(429);
     expect(result.answer.retryAfterSeconds).toBeGreaterThan(0);
     expect(result.answer.result.message).toMatch(/^Too many sign-in attempts\. Try again in /);
@@ -120,8 +120,8 @@ describe("submitSignIn: the sign-in form's handler", () => {
       { email: "ada@example.com", password: PASSWORD },
       from("198.51.100.5"),
     );
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
+    expect(result.kind).toBe("refused");
+    if (result.kind !== "refused") return;
     expect(result.answer.status).toBe(503);
     expect(result.answer.result.message).toMatch(/temporarily unavailable/);
   });

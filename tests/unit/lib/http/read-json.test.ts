@@ -44,7 +44,7 @@ function streamingPost(body: ReadableStream<Uint8Array>, headers: Record<string,
 
 async function statusOf(request: Request) {
   const result = await readJson(request);
-  if (result.ok) return 200;
+  if (result.kind === "read") return 200;
   expect(result.response.headers.get("cache-control")).toBe("no-store");
   const body = (await result.response.json()) as { ok: boolean; message: string };
   expect(body.ok).toBe(false);
@@ -57,7 +57,7 @@ describe("readJson", () => {
     const result = await readJson(
       post('{"email":"a@example.com"}', { "content-type": "application/json; charset=UTF-8" }),
     );
-    expect(result).toEqual({ ok: true, value: { email: "a@example.com" } });
+    expect(result).toEqual({ kind: "read", value: { email: "a@example.com" } });
   });
 
   it.each([
@@ -108,7 +108,7 @@ describe("readJson", () => {
       post('{"a":"0123456789"}', { "content-type": "application/json" }),
       { maxBytes: 10 },
     );
-    expect(result.ok ? 200 : result.response.status).toBe(413);
+    expect(result.kind === "read" ? 200 : result.response.status).toBe(413);
   });
 
   it.each([
@@ -172,7 +172,7 @@ describe("readJson deadlines", () => {
       duplex: "half",
     } as RequestInit);
     const result = await readJson(request, { timeoutMs: 50 });
-    expect(result.ok ? 200 : result.response.status).toBe(408);
+    expect(result.kind === "read" ? 200 : result.response.status).toBe(408);
     expect(cancelled).toBe(true);
   });
 });

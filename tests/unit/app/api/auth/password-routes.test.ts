@@ -247,7 +247,7 @@ describe("POST /api/auth/reset-password lifts a sign-in block", () => {
     for (let i = 0; i < POLICIES.signInAccount.points; i++) {
       await beginSignIn("ada@example.com", `203.0.113.${i}`);
     }
-    expect((await beginSignIn("ada@example.com", "192.0.2.1")).allowed).toBe(false);
+    expect((await beginSignIn("ada@example.com", "192.0.2.1")).kind).toBe("refused");
 
     const res = await reset(
       jsonRequest("/api/auth/reset-password", { token, password: newPassword }),
@@ -259,7 +259,7 @@ describe("POST /api/auth/reset-password lifts a sign-in block", () => {
       // Ended through the customer API with the session as a bearer: no body, no Directus cookie.
       { path: "sign-out", bearer: "unlock-session" },
     ]);
-    expect((await beginSignIn("ada@example.com", "192.0.2.1")).allowed).toBe(true);
+    expect((await beginSignIn("ada@example.com", "192.0.2.1")).kind).toBe("allowed");
   });
 
   it("still answers 200 when that sign-in fails, and logs no secret", async () => {
