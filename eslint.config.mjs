@@ -79,8 +79,8 @@ const config = [
   ),
   layer(
     ["lib/abuse/**"],
-    [...CALLERS, "@/lib/forms/*", "@/lib/auth/*", "!@/lib/auth/session-cookie"],
-    "lib/abuse/ is called by the forms and next-auth glue, not the other way round (it may read lib/auth/session-cookie's Secure flag only).",
+    [...CALLERS, "@/lib/forms/*", "@/lib/auth/*"],
+    "lib/abuse/ is called by the forms and next-auth glue, not the other way round.",
   ),
   layer(
     ["lib/auth/**"],

@@ -61,6 +61,15 @@ export function getEnv(): Env {
   return cached;
 }
 
+/**
+ * Whether the app's cookies are Secure (with the `__Secure-` prefix where a name allows it): when its
+ * public URL is https, as next-auth decides for its own. Every cookie the app sets follows this one
+ * answer.
+ */
+export function secureCookies(): boolean {
+  return getEnv().NEXTAUTH_URL.startsWith("https://");
+}
+
 /** Tests change process.env between cases; production never re-reads it. */
 export function resetEnvCacheForTests(): void {
   cached = undefined;

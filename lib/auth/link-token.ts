@@ -1,5 +1,5 @@
 import "server-only";
-import { secureCookies } from "@/lib/auth/session-cookie";
+import { secureCookies } from "@/lib/env";
 
 /**
  * The one-time tokens in our mails' links (confirm email, reset password) leave the address bar at

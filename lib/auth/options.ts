@@ -1,11 +1,10 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { getEnv } from "@/lib/env";
+import { getEnv, secureCookies } from "@/lib/env";
 import { sameOriginPath } from "@/lib/validations/callback-path";
 import { authorizeCredentials } from "./authorize";
 import { endSessionEverywhere } from "./end-session";
-import { secureCookies } from "./session-cookie";
 import { decodeSession, encodeSession } from "./session-jwt";
 import { sessionClaimsOf } from "./tokens";
 

@@ -1,15 +1,11 @@
 import "server-only";
-import { getEnv } from "@/lib/env";
+import { getEnv, secureCookies } from "@/lib/env";
 
 /**
  * next-auth's session cookie, named and configured exactly as next-auth does it (its `defaultCookies`
  * is not exported): HttpOnly, SameSite=Lax, Path=/, and Secure with the __Secure- prefix when the app's
  * public URL is https. The proxy rewrites this cookie after a refresh, so both must agree.
  */
-export function secureCookies(): boolean {
-  return getEnv().NEXTAUTH_URL.startsWith("https://");
-}
-
 export function sessionCookieName(): string {
   return `${secureCookies() ? "__Secure-" : ""}next-auth.session-token`;
 }
