@@ -54,8 +54,8 @@ const config = [
   },
   // The module boundaries (docs/architecture.md): dependencies point one way, app → forms → auth →
   // abuse → directus → env, lib/http is plumbing that imports none of forms, auth and abuse, and what
-  // the browser runs imports nothing server-side. Each block repeats DIRECTUS_SDK: a later block's rule replaces an
-  // earlier one's for the same files.
+  // the browser runs imports nothing server-side. Each block repeats DIRECTUS_SDK: a later block's
+  // rule replaces an earlier one's for the same files.
   {
     ignores: ["lib/directus/**", "tests/**"],
     rules: { "no-restricted-imports": ["error", { paths: [DIRECTUS_SDK] }] },

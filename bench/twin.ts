@@ -131,28 +131,23 @@ export function prepareTwin(): TwinInfo {
   const proxyFile = path.join(dir, "proxy.ts");
   let proxySkipsTwin = false;
   if (existsSync(proxyFile)) {
-    const proxySource = readFileSync(proxyFile, "utf8");
-    if (proxySource.includes(PROXY_MATCHER_START)) {
-      const skip = TWIN_ROUTES.map((r) => `${r.slice(1)}|`).join("");
-      writeFileSync(
-        proxyFile,
-        proxySource.replace(PROXY_MATCHER_START, `${PROXY_MATCHER_START}${skip}`),
-      );
-      proxySkipsTwin = true;
-    }
-    if (!PROXY_ENTRY.test(readFileSync(proxyFile, "utf8"))) {
+    let proxySource = readFileSync(proxyFile, "utf8");
+    if (!PROXY_ENTRY.test(proxySource)) {
       throw new Error(
         "bench: proxy.ts's default export no longer matches PROXY_ENTRY; update bench/twin.ts",
       );
     }
-    writeFileSync(
-      proxyFile,
-      readFileSync(proxyFile, "utf8").replace(
-        PROXY_ENTRY,
-        (entry) =>
-          `${entry}\n  if (req.nextUrl.pathname === "/bench-floor") return NextResponse.next();`,
-      ),
+    if (proxySource.includes(PROXY_MATCHER_START)) {
+      const skip = TWIN_ROUTES.map((r) => `${r.slice(1)}|`).join("");
+      proxySource = proxySource.replace(PROXY_MATCHER_START, `${PROXY_MATCHER_START}${skip}`);
+      proxySkipsTwin = true;
+    }
+    proxySource = proxySource.replace(
+      PROXY_ENTRY,
+      (entry) =>
+        `${entry}\n  if (req.nextUrl.pathname === "/bench-floor") return NextResponse.next();`,
     );
+    writeFileSync(proxyFile, proxySource);
   }
   return {
     dir,

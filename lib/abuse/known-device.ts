@@ -1,8 +1,7 @@
 import "server-only";
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { getEnv } from "@/lib/env";
+import { getEnv, secureCookies } from "@/lib/env";
 import { ROUTES } from "@/lib/routes";
-import { secureCookies } from "@/lib/env";
 import { accountKey } from "./account-key";
 
 /**

@@ -31,10 +31,11 @@ export type SignInSubmission =
 /**
  * The sign-in form. The credentials go through the CredentialsProvider's own `authorize`
  * (lib/auth/authorize.ts: throttle, Directus session login, uniform timing), and a success becomes
- * the very cookie next-auth would have set: the claims of `callbacks.jwt`, encrypted in next-auth's format
- * with NEXTAUTH_SECRET (lib/auth/session-jwt.ts). So everything that reads the session (the proxy, getServerSession,
- * next-auth's own endpoints and sign-out) reads this one too, and the browser needs neither next-auth's
- * client nor its csrf and session round trips (docs/architecture.md, "Forms").
+ * the very cookie next-auth would have set: the claims of `callbacks.jwt`, encrypted in next-auth's
+ * format with NEXTAUTH_SECRET (lib/auth/session-jwt.ts). So everything that reads the session (the
+ * proxy, getServerSession, next-auth's own endpoints and sign-out) reads this one too, and the browser
+ * needs neither next-auth's client nor its csrf and session round trips (docs/architecture.md,
+ * "Forms").
  */
 export async function submitSignIn(
   input: unknown,
