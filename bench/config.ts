@@ -19,7 +19,7 @@ export const CONFIG = {
     connections: 10,
   },
   /** Rounds of the four sign-in arms (scenarios/sign-in.ts); a multiple of 8 balances the orders. */
-  signIn: { rounds: quick ? 4 : 16, warmupRounds: quick ? 1 : 2 },
+  signIn: { rounds: quick ? 5 : 20, warmupRounds: quick ? 1 : 2 },
   storm: { rounds: quick ? 1 : 3, concurrency: 50 },
   settleSeconds: quick ? 4 : 10,
   /** Hard stop for the whole bench, whatever happens. */

@@ -79,15 +79,26 @@ export async function noJsSignIn(
 }
 
 /**
+ * Next's internal mark of an action it forwarded between its own workers. Such an action is answered
+ * without rendering the page again (action-handler.js, `shouldSkipPageRendering`), which Next
+ * otherwise does after any action that set a cookie. The bench sends it only in the arm that measures
+ * what that re-render costs; the app never sends or relies on it.
+ */
+const SKIP_PAGE_RENDER = { "x-action-forwarded": "1" };
+
+/**
  * With JavaScript: the form calls the action itself, as Next's client does (server-action-reducer.js):
  * a POST to the page with `Next-Action`, the router tree, and React's encoding of the arguments
  * (previous state and the form's FormData). Success is `{ goTo }` in the RSC answer and the session
  * cookie; the answer also carries the page re-rendered, because the action set cookies.
+ * `skipPageRender` asks Next to leave that page out (SKIP_PAGE_RENDER): a measurement of Next's own
+ * cost, not a way the form can sign in.
  */
 export async function enhancedSignIn(
   page: LoginPage,
   email: string,
   password: string,
+  { skipPageRender = false }: { skipPageRender?: boolean } = {},
 ): Promise<SignInResult> {
   const args = omitUnusedArgs(
     [INITIAL_FORM_STATE, filledIn(page, email, password)],
@@ -102,6 +113,7 @@ export async function enhancedSignIn(
       accept: "text/x-component",
       "next-action": page.actionId,
       "next-router-state-tree": page.routerStateTree,
+      ...(skipPageRender ? SKIP_PAGE_RENDER : {}),
     },
     body,
   });

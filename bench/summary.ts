@@ -111,6 +111,12 @@ export function summaryRows({
       verdict: verdict(signIn.pass.enhanced, signIn.valid),
     },
     {
+      measurement: "2. … the enhanced form without Next's re-render of /login",
+      figure: `${ms(signIn.median.enhancedNoRender)} vs ${ms(signIn.median.directus)} (${signedMs(signIn.medianDifferenceMs.enhancedNoRender)}); the re-render costs ${signedMs(signIn.median.enhanced - signIn.median.enhancedNoRender)}`,
+      target: "(Next's share: an action that sets a cookie re-renders the page)",
+      verdict: signIn.valid ? "INFO" : "INVALID",
+    },
+    {
       measurement: "2. … old next-auth client flow (UI no longer uses it)",
       figure: `${ms(signIn.median.nextAuth)} vs ${ms(signIn.median.directus)} (${signedMs(signIn.medianDifferenceMs.nextAuth)})`,
       target: "(comparison)",
