@@ -39,6 +39,8 @@ export type LoadResult = {
   errors: number;
   /** Responses that failed the caller's check (wrong status, wrong body…). */
   rejected: number;
+  /** The first few of them, to say why a figure is INVALID: status and the start of the body. */
+  rejectedSamples: Array<{ status: number; body: string }>;
 };
 
 export type LoadOptions = {
@@ -55,6 +57,7 @@ export type LoadOptions = {
 /** One autocannon run against loopback; bounded by `duration` or `amount`, and a 30 s timeout per request. */
 export async function load(o: LoadOptions): Promise<LoadResult> {
   let rejected = 0;
+  const rejectedSamples: LoadResult["rejectedSamples"] = [];
   const check = o.check;
   const result = await autocannon({
     url: o.url,
@@ -68,8 +71,11 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
           {
             method: "GET",
             onResponse: (status, body, _context, headers) => {
-              if (!check(status, body, headers as unknown as Record<string, string | string[]>))
+              if (!check(status, body, headers as unknown as Record<string, string | string[]>)) {
                 rejected += 1;
+                if (rejectedSamples.length < 3)
+                  rejectedSamples.push({ status, body: body.slice(0, 300) });
+              }
             },
           },
         ]
@@ -87,6 +93,7 @@ export async function load(o: LoadOptions): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     rejected,
+    rejectedSamples,
   };
 }
 

@@ -65,6 +65,12 @@ async function main() {
   const endSampler = rssSampler(stack.app.pid);
   endSampler.stop();
   const rssAtEnd = endSampler.now()?.rssKb ?? 0;
+  // What the server logged as a warning or error: the first place to look when a figure is INVALID.
+  const appWarnings = stack.app
+    .output()
+    .split("\n")
+    .filter((line) => /warn|error|unavailable|session:|refresh:/i.test(line))
+    .slice(-20);
   await cleanUp();
   const finishedAt = new Date();
 
@@ -93,6 +99,7 @@ async function main() {
     weight,
     memory: { ...memory, rssAtEndKb: rssAtEnd },
     cold,
+    appWarnings,
     table: rows,
   };
   const files = writeResults(result, git.sha);

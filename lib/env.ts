@@ -12,8 +12,17 @@ const envSchema = z.object({
    */
   APP_NAME: z.string().trim().min(1).max(60).default("Customer Accounts"),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  /** Public URL of this app. Links in emails are built from it, never from request headers. */
-  NEXTAUTH_URL: z.url(),
+  /**
+   * Public URL of this app. Links in emails are built from it, never from request headers. Its
+   * literal prefix decides Secure cookies (next-auth reads it the same way) and HSTS, so a scheme in
+   * capitals, which a URL parser would accept, is refused rather than read two ways.
+   */
+  NEXTAUTH_URL: z
+    .url()
+    .refine(
+      (url) => /^https?:\/\//.test(url),
+      "must start with http:// or https:// (in lower case)",
+    ),
   NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
   /** Where the Next server reaches Directus. Server-to-server only; never sent to browsers. */
   DIRECTUS_URL: z.url(),
@@ -62,9 +71,9 @@ export function getEnv(): Env {
 }
 
 /**
- * Whether the app's cookies are Secure (with the `__Secure-` prefix where a name allows it): when its
- * public URL is https, as next-auth decides for its own. Every cookie the app sets follows this one
- * answer.
+ * Whether the app is served over https: its cookies are then Secure (with the `__Secure-` prefix where
+ * a name allows it), as next-auth decides for its own, and its pages send HSTS. Every cookie the app
+ * sets and every security header follows this one answer.
  */
 export function secureCookies(): boolean {
   return getEnv().NEXTAUTH_URL.startsWith("https://");

@@ -38,6 +38,13 @@ const ORDERS: Arm[][] = [
   ["D", "A", "C", "B"],
 ];
 
+/** Why a round's answers failed the check, for the log (the JSON keeps the samples). */
+function rejectedNote(result: LoadResult): string {
+  if (result.rejected === 0 && result.errors === 0) return "";
+  const statuses = result.rejectedSamples.map((r) => r.status).join(", ");
+  return `; ${result.rejected} answers failed the check (status ${statuses || "?"}), ${result.errors} errors`;
+}
+
 export async function measurePerRequest(stack: Stack) {
   const { perRequest } = CONFIG;
   const email = stack.users.main.email;
@@ -101,7 +108,8 @@ export async function measurePerRequest(stack: Stack) {
       rssAfterRound.push(sampler.now()?.rssKb ?? 0);
       log(
         `per-request round ${i + 1} ${ARMS[arm].label}: ` +
-          `${result.reqPerSec.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms`,
+          `${result.reqPerSec.toFixed(0)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
+          rejectedNote(result),
       );
     }
   }

@@ -1,5 +1,5 @@
 import "server-only";
-import { getEnv } from "@/lib/env";
+import { getEnv, secureCookies } from "@/lib/env";
 import { securityHeaders } from "./headers";
 
 /**
@@ -7,10 +7,9 @@ import { securityHeaders } from "./headers";
  * without configuration (see Dockerfile), so next.config.js cannot know whether the app is https.
  */
 export function securityContext(): { https: boolean; development: boolean } {
-  const env = getEnv();
   return {
-    https: new URL(env.NEXTAUTH_URL).protocol === "https:",
-    development: env.NODE_ENV === "development",
+    https: secureCookies(),
+    development: getEnv().NODE_ENV === "development",
   };
 }
 
