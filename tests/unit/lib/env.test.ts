@@ -1,14 +1,9 @@
-import { describe, expect, it, vi } from "vitest";
-import { getEnv, resetEnvCacheForTests, secureCookies } from "@/lib/env";
+import { describe, expect, it } from "vitest";
+import { getEnv, secureCookies } from "@/lib/env";
 import { securityContext } from "@/lib/security/runtime";
-import { setupServerTests } from "../support/server";
+import { setupServerTests, useAppUrl } from "../support/server";
 
 setupServerTests();
-
-function useAppUrl(url: string) {
-  vi.stubEnv("NEXTAUTH_URL", url);
-  resetEnvCacheForTests();
-}
 
 describe("NEXTAUTH_URL", () => {
   it("decides Secure cookies and HSTS with one answer", () => {

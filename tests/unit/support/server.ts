@@ -73,6 +73,12 @@ export function freezeDateAt(now: number): void {
   });
 }
 
+/** Serves the app from `url` for the rest of the test (setupServerTests restores the env after it). */
+export function useAppUrl(url: string): void {
+  vi.stubEnv("NEXTAUTH_URL", url);
+  resetEnvCacheForTests();
+}
+
 export function setupServerTests(): void {
   beforeAll(() => {
     server.listen({

@@ -3,14 +3,9 @@ import { jsonResult } from "@/lib/http/responses";
 import { resetEnvCacheForTests } from "@/lib/env";
 import { API_CONTENT_SECURITY_POLICY } from "@/lib/security/headers";
 import { secureApiHeaders, securityContext, withSecurityHeaders } from "@/lib/security/runtime";
-import { setupServerTests } from "../../support/server";
+import { setupServerTests, useAppUrl } from "../../support/server";
 
 setupServerTests();
-
-function useAppUrl(url: string) {
-  vi.stubEnv("NEXTAUTH_URL", url);
-  resetEnvCacheForTests();
-}
 
 describe("securityContext", () => {
   it("reads https and development from the env at run time", () => {
