@@ -18,6 +18,7 @@ import {
   server,
   sessionIdOf,
   setupServerTests,
+  useAppUrl,
 } from "./support/server";
 
 setupServerTests();
@@ -349,9 +350,7 @@ describe("proxy: refreshing the session", () => {
   });
 
   it("uses the __Secure- cookie with the Secure attribute for an https app", async () => {
-    vi.stubEnv("NEXTAUTH_URL", "https://accounts.example.com");
-    const { resetEnvCacheForTests } = await import("@/lib/env");
-    resetEnvCacheForTests();
+    useAppUrl("https://accounts.example.com");
     const directus = fakeDirectus();
     const cookie = await cookieFor(directus.signIn(ADA.id, { ageMs: DUE_MS }));
     const response = await proxy(
@@ -538,9 +537,7 @@ describe("proxy: security headers", () => {
   });
 
   it("adds HSTS and upgrade-insecure-requests for an https app", async () => {
-    vi.stubEnv("NEXTAUTH_URL", "https://accounts.example.com");
-    const { resetEnvCacheForTests } = await import("@/lib/env");
-    resetEnvCacheForTests();
+    useAppUrl("https://accounts.example.com");
     const response = await proxy(new NextRequest("https://accounts.example.com/login"));
     expect(response.headers.get("strict-transport-security")).toBe(
       "max-age=63072000; includeSubDomains",

@@ -8,7 +8,7 @@ import {
   verifyKnownDevice,
 } from "@/lib/abuse/known-device";
 import { resetEnvCacheForTests } from "@/lib/env";
-import { setupServerTests } from "../../support/server";
+import { setupServerTests, useAppUrl } from "../../support/server";
 
 setupServerTests();
 
@@ -89,8 +89,7 @@ describe("the known-device cookie", () => {
   });
 
   it("is Secure with the __Secure- prefix when the site is https, like next-auth's cookies", () => {
-    vi.stubEnv("NEXTAUTH_URL", "https://shop.example.com");
-    resetEnvCacheForTests();
+    useAppUrl("https://shop.example.com");
     expect(knownDeviceCookieName()).toBe("__Secure-known-device");
     expect(knownDeviceSetCookie("v1.a.b.c")).toMatch(
       /^__Secure-known-device=v1\.a\.b\.c; .*; Secure$/,

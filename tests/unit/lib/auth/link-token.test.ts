@@ -1,8 +1,16 @@
 import { NextRequest } from "next/server";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { LINK_TOKEN_MAX_AGE_SECONDS, readLinkToken } from "@/lib/auth/link-token";
 import proxy from "@/proxy";
-import { APP, DIRECTUS, HttpResponse, http, server, setupServerTests } from "../../support/server";
+import {
+  APP,
+  DIRECTUS,
+  HttpResponse,
+  http,
+  server,
+  setupServerTests,
+  useAppUrl,
+} from "../../support/server";
 
 setupServerTests();
 
@@ -45,9 +53,7 @@ describe("proxy: tokens in mailed links leave the address bar", () => {
   );
 
   it("marks the cookie Secure for an https app", async () => {
-    vi.stubEnv("NEXTAUTH_URL", "https://accounts.example.com");
-    const { resetEnvCacheForTests } = await import("@/lib/env");
-    resetEnvCacheForTests();
+    useAppUrl("https://accounts.example.com");
     const res = await proxy(new NextRequest("https://accounts.example.com/verify-email?token=t"));
     expect(res.headers.getSetCookie()[0]).toMatch(/; Secure/i);
   });

@@ -3,7 +3,6 @@ import type { Session, User } from "next-auth";
 import type { JWT } from "next-auth/jwt";
 import { describe, expect, it, vi } from "vitest";
 import { authOptions } from "@/lib/auth/options";
-import { resetEnvCacheForTests } from "@/lib/env";
 import { checkSession } from "@/lib/auth/live-session";
 import { isSignOutPending, RETRY_DELAYS_MS } from "@/lib/auth/pending-sign-outs";
 import { newestSessionToken, refreshSession, resetRefreshCacheForTests } from "@/lib/auth/refresh";
@@ -20,6 +19,7 @@ import {
   sessionAnswer,
   sessionIdOf,
   setupServerTests,
+  useAppUrl,
 } from "../../support/server";
 
 setupServerTests();
@@ -53,8 +53,7 @@ describe("authOptions", () => {
   });
 
   it("uses secure cookies for an https app", () => {
-    vi.stubEnv("NEXTAUTH_URL", "https://accounts.example.com");
-    resetEnvCacheForTests();
+    useAppUrl("https://accounts.example.com");
     expect(authOptions.useSecureCookies).toBe(true);
   });
 

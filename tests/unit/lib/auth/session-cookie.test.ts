@@ -1,10 +1,9 @@
 import type { NextApiRequest, NextApiResponse } from "next";
 import NextAuth from "next-auth";
 import { decode } from "next-auth/jwt";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { authOptions } from "@/lib/auth/options";
 import { sessionCookieName, sessionCookieOptions } from "@/lib/auth/session-cookie";
-import { resetEnvCacheForTests } from "@/lib/env";
 import {
   DIRECTUS,
   TEST_ENV,
@@ -13,6 +12,7 @@ import {
   sessionAnswer,
   sessionIdOf,
   setupServerTests,
+  useAppUrl,
 } from "../../support/server";
 
 setupServerTests();
@@ -109,8 +109,7 @@ describe("session cookies for an https app", () => {
   const APP_URL = "https://accounts.example.com";
 
   it("are __Secure-/__Host- prefixed, Secure, HttpOnly and SameSite=Lax", async () => {
-    vi.stubEnv("NEXTAUTH_URL", APP_URL);
-    resetEnvCacheForTests();
+    useAppUrl(APP_URL);
     const { csrfCookies, signInCookies } = await signIn(APP_URL);
 
     const csrf = csrfCookies.find((c) => c.name === "__Host-next-auth.csrf-token");
@@ -132,8 +131,7 @@ describe("session cookies for an https app", () => {
   });
 
   it("match the cookie proxy.ts rewrites after a refresh", async () => {
-    vi.stubEnv("NEXTAUTH_URL", APP_URL);
-    resetEnvCacheForTests();
+    useAppUrl(APP_URL);
     const { signInCookies } = await signIn(APP_URL);
     const session = signInCookies.find((c) => c.name.endsWith("next-auth.session-token"));
 
