@@ -18,7 +18,7 @@ export const CONFIG = {
     warmupSeconds: quick ? 1 : 2,
     connections: 10,
   },
-  /** Rounds of the four sign-in arms (scenarios/sign-in.ts); a multiple of 8 balances the orders. */
+  /** Rounds of the five sign-in arms (scenarios/sign-in.ts); a multiple of 10 balances the orders. */
   signIn: { rounds: quick ? 5 : 20, warmupRounds: quick ? 1 : 2 },
   storm: { rounds: quick ? 1 : 3, concurrency: 50 },
   settleSeconds: quick ? 4 : 10,
