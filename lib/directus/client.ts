@@ -1,7 +1,7 @@
 import "server-only";
 import { createDirectus, rest } from "@directus/sdk";
 import { getEnv } from "@/lib/env";
-import { DirectusHttpError, DirectusUnreachableError } from "./errors";
+import { DirectusHttpError, DirectusUnreachableError, networkErrorCode } from "./errors";
 import { directusAvailable, reportDirectusHealth } from "./health";
 
 /**
@@ -24,10 +24,14 @@ function boundedFetch(timeoutMs: number): typeof fetch {
   return async (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    const send = () => globalThis.fetch(input, { ...init, signal, cache: "no-store" });
     let response: Response;
     try {
       // Resolved at call time so test doubles that patch globalThis.fetch are honoured.
-      response = await globalThis.fetch(input, { ...init, signal, cache: "no-store" });
+      response = await send().catch((error: unknown) => {
+        if (!isRepeatable(init?.method) || !isBrokenConnection(error)) throw error;
+        return send();
+      });
     } catch (cause) {
       // A caller that gave up on its own says nothing about Directus.
       if (!init?.signal?.aborted) reportDirectusHealth(false);
@@ -42,6 +46,29 @@ function boundedFetch(timeoutMs: number): typeof fetch {
     }
     return response;
   };
+}
+
+/**
+ * A pooled keep-alive connection can break under a request: Directus (or a proxy in front of it)
+ * closed it as idle just as it was reused, and nothing was answered. A read is safe to send again on
+ * a fresh connection, within the same time limit, so a page does not answer 503 for a socket's
+ * bad timing. A refused connection (Directus down) or a timeout is not retried: it would only wait
+ * longer for the same answer.
+ */
+const BROKEN_CONNECTION_CODES = new Set([
+  "UND_ERR_SOCKET",
+  "ECONNRESET",
+  "EPIPE",
+  "UND_ERR_CLOSED",
+]);
+
+function isRepeatable(method: string | undefined): boolean {
+  const verb = (method ?? "GET").toUpperCase();
+  return verb === "GET" || verb === "HEAD";
+}
+
+function isBrokenConnection(error: unknown): boolean {
+  return BROKEN_CONNECTION_CODES.has(networkErrorCode(error) ?? "");
 }
 
 /** Directus's cheapest endpoint, under the same timeout as every call: does it answer at all? */

@@ -21,7 +21,10 @@ export type DirectusFailure = {
   kind: DirectusFailureKind;
   /** HTTP status, when Directus (or something in front of it) answered at all. */
   status?: number;
-  /** Directus's `extensions.code`, e.g. "INVALID_CREDENTIALS". Safe to log; never shown to users. */
+  /**
+   * Directus's `extensions.code`, e.g. "INVALID_CREDENTIALS", or for a failure without an answer the
+   * network's own, e.g. "UND_ERR_SOCKET". Safe to log; never shown to users.
+   */
   code?: string;
   /** Directus's `extensions.field` on validation errors, e.g. "password". */
   field?: string;
@@ -117,8 +120,25 @@ function isNetworkOrTimeout(error: unknown): boolean {
   return error instanceof TypeError && /fetch|network/i.test(error.message);
 }
 
+/**
+ * For logs: what the network layer said, e.g. "TimeoutError", "ECONNREFUSED", "UND_ERR_SOCKET". undici
+ * nests it (fetch failed → SocketError), so look a few causes deep.
+ */
+export function networkErrorCode(error: unknown): string | undefined {
+  let current = error;
+  for (let depth = 0; depth < 4 && isRecord(current); depth++) {
+    if (typeof current.code === "string") return current.code;
+    if (current.name === "TimeoutError" || current.name === "AbortError") return current.name;
+    current = current.cause;
+  }
+  return undefined;
+}
+
 export function classifyDirectusError(error: unknown): DirectusFailure {
-  if (isNetworkOrTimeout(error)) return { kind: "unavailable" };
+  if (isNetworkOrTimeout(error)) {
+    const code = networkErrorCode(error);
+    return code === undefined ? { kind: "unavailable" } : { kind: "unavailable", code };
+  }
   if (error instanceof DirectusHttpError) {
     return { kind: kindForStatus(error.status), status: error.status };
   }

@@ -5,7 +5,7 @@
  * global-setup.ts, so retained memory cannot hide behind V8's lazy heap growth). Bounded in time and
  * in requests; the figures go to the console and to .test-data/e2e/soak.json.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { REFRESH_INTERVAL_SECONDS, SESSION_TTL_SECONDS } from "./constants";
 import { appRssKb, createActiveCustomer, expect, test } from "./fixtures";
@@ -70,6 +70,10 @@ test("a soak: many signed-in customers browse while their sessions slide every f
     other: 0,
   };
   const statuses = new Map<number, number>();
+  // What a failure looked like, so a red run on CI says which request failed and why.
+  const failures: string[] = [];
+  const appLog = path.join(E2E_OUTPUT_DIR, "app-output.log");
+  const appLogStart = statSync(appLog).size;
   let refreshedCookies = 0;
   const latencies: number[] = [];
   const memory: Array<{ atMs: number; rssKb: number }> = [];
@@ -88,7 +92,10 @@ test("a soak: many signed-in customers browse while their sessions slide every f
     if (kind === "page" && setsSession) refreshedCookies += 1;
     client.jar.take(answer.headers);
     if (answer.status >= 500) tally.serverErrors += 1;
-    else if (kind === "session") {
+    if (answer.status >= 500 && failures.length < 5) {
+      const at = ((Date.now() - started) / 1000).toFixed(1);
+      failures.push(`${at}s ${kind} ${answer.status} ${answer.text.slice(0, 200)}`);
+    } else if (kind === "session") {
       const body = JSON.parse(answer.text) as { user?: { id?: string } };
       if (!body.user?.id) tally.signedOut += 1;
     } else if (answer.status === 307 && /\/login/.test(String(answer.headers.location))) {
@@ -156,6 +163,17 @@ test("a soak: many signed-in customers browse while their sessions slide every f
     `soak memory (s: MB): ${memory.map((m) => `${Math.round(m.atMs / 1000)}:${Math.round(m.rssKb / 1024)}`).join(" ")}`,
   );
   writeFileSync(path.join(E2E_OUTPUT_DIR, "soak.json"), `${JSON.stringify(figures, null, 2)}\n`);
+  if (failures.length > 0) {
+    // The app's own words on it: its warnings and errors while the soak ran.
+    const printed = readFileSync(appLog).subarray(appLogStart).toString("utf8");
+    const complaints = printed
+      .split("\n")
+      .filter((line) => /warn|error|unavailable|refresh:|session:/i.test(line));
+    console.log(`soak failures:\n${failures.join("\n")}`);
+    console.log(
+      `app output during the soak (last 30 warnings):\n${complaints.slice(-30).join("\n")}`,
+    );
+  }
 
   expect(tally.signedOut, "unexpected sign-outs").toBe(0);
   expect(tally.serverErrors, "5xx answers").toBe(0);

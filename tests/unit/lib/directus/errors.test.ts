@@ -183,8 +183,19 @@ describe.each(loginCalls)("%s against a mocked Directus", (_name, attempt) => {
       }),
     );
     const started = performance.now();
-    expect((await failureOf(attempt())).kind).toBe("unavailable");
+    expect(await failureOf(attempt())).toEqual({ kind: "unavailable", code: "TimeoutError" });
     expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
+  it("names what the network said, however deep undici nests it, for the log", () => {
+    const socket = Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" });
+    const fetchFailed = new TypeError("fetch failed", { cause: socket });
+    const thrown = new DirectusUnreachableError("Directus did not answer", { cause: fetchFailed });
+    expect(classifyDirectusError(thrown)).toEqual({ kind: "unavailable", code: "UND_ERR_SOCKET" });
+    expect(describeFailure(classifyDirectusError(thrown))).toBe("unavailable (UND_ERR_SOCKET)");
+    expect(classifyDirectusError(new DirectusUnreachableError("x"))).toEqual({
+      kind: "unavailable",
+    });
   });
 
   it("maps a proxy's HTML 502 page and an empty 503 to unavailable", async () => {
