@@ -1,3 +1,5 @@
+import { ROUTES } from "@/lib/routes";
+
 export type AuthVariant = "login" | "register" | "forgot-password" | "reset-password";
 
 /** Names match the keys of the shared schemas and of the server's `fieldErrors`. */
@@ -23,6 +25,11 @@ export interface VariantSpec {
   pendingLabel: string;
   /** A link to offer beside a refusal, by the refusal's status (lib/forms/). */
   helpFor?: Partial<Record<number, HelpLink>>;
+  /**
+   * Where the enhanced form posts its fields as JSON instead of calling the page's Server Action
+   * (components/post-form-json.ts). Without JavaScript the form still posts to the action.
+   */
+  enhancedPostTo?: string;
 }
 
 const email: FieldSpec = { name: "email", label: "Email", type: "email", autoComplete: "email" };
@@ -35,6 +42,8 @@ export const AUTH_VARIANTS: Record<AuthVariant, VariantSpec> = {
     ],
     submitLabel: "Sign in",
     pendingLabel: "Signing in…",
+    // Next renders the whole page again after an action that sets a cookie; the route does not.
+    enhancedPostTo: ROUTES.signInSubmit,
     // Refusing an unconfirmed account looks exactly like a wrong password (401), so every refusal
     // of the credentials offers the confirmation link again.
     helpFor: {

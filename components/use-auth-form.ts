@@ -14,6 +14,7 @@ import {
 } from "@/components/auth-form-state";
 import type { AuthSuccess } from "@/components/auth-success-panel";
 import { NETWORK_ERROR_MESSAGE, leavePageFor } from "@/components/leave-page";
+import { postFormJson } from "@/components/post-form-json";
 import type { CheckFields } from "@/components/auth-form-check";
 import { INITIAL_FORM_STATE } from "@/lib/validations/form-state";
 import type { FormState } from "@/lib/validations/form-state";
@@ -34,10 +35,11 @@ export type AuthFormProps = { action: FormAction } & (
  * Action, what the answer does, and where focus goes after each change. AuthForm only renders what
  * this returns.
  *
- * Two ways in, one action. Without JavaScript (or before hydration) the browser posts the form itself
+ * Two ways in, one answer. Without JavaScript (or before hydration) the browser posts the form itself
  * and the server renders the page again with the action's answer, which `useActionState` hands back
- * here as `posted`. Enhanced, submit checks the fields first and calls the same action directly, so a
- * failed connection becomes a message instead of an error page.
+ * here as `posted`. Enhanced, submit checks the fields first and calls the same action directly, or,
+ * for a variant with `enhancedPostTo` (sign-in), posts the same fields to that route, which answers
+ * the same FormState; either way a failed connection becomes a message instead of an error page.
  */
 export function useAuthForm(props: AuthFormProps) {
   const spec = AUTH_VARIANTS[props.variant];
@@ -174,7 +176,9 @@ export function useAuthForm(props: AuthFormProps) {
     setMessage(null);
     let state: FormState;
     try {
-      state = await props.action(lastState.current, formData);
+      state = spec.enhancedPostTo
+        ? await postFormJson(spec.enhancedPostTo, sentFields(formData))
+        : await props.action(lastState.current, formData);
     } catch {
       fail({}, { text: NETWORK_ERROR_MESSAGE });
       return;
@@ -182,6 +186,16 @@ export function useAuthForm(props: AuthFormProps) {
     // Leaving keeps the form pending on purpose: the page is about to be replaced.
     if (state.goTo) leavePageFor(state.goTo);
     else show(state);
+  }
+
+  /** The form's own fields and the callbackUrl it carries; React's `$ACTION_` fields stay behind. */
+  function sentFields(formData: FormData): Record<string, string> {
+    const sent: Record<string, string> = {};
+    for (const name of [...spec.fields.map((f) => f.name), "callbackUrl"]) {
+      const value = formData.get(name);
+      if (typeof value === "string") sent[name] = value;
+    }
+    return sent;
   }
 
   function startOver() {

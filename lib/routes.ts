@@ -10,6 +10,8 @@ export const ROUTES = {
   /** Signed-in customers who open these are sent on to `afterSignIn`. */
   signInPages: ["/login", "/register"],
   signIn: "/login",
+  /** Where the enhanced sign-in form posts (app/(auth)/login/submit/route.ts). */
+  signInSubmit: "/login/submit",
   afterSignIn: "/account",
 } as const;
 

@@ -24,9 +24,11 @@ export function jsonFormRoute(submit: SubmitForm): (request: Request) => Promise
 
 /** A form's answer as the JSON routes send it: its result, its status and any Retry-After. */
 function respond(answer: FormAnswer): Response {
-  const headers: HeadersInit =
-    answer.retryAfterSeconds === undefined
-      ? {}
-      : { "Retry-After": String(answer.retryAfterSeconds) };
-  return jsonResult(answer.result, answer.status, headers);
+  return jsonResult(answer.result, answer.status, retryAfterHeader(answer));
+}
+
+/** A throttle's wait, for the answer's headers. */
+export function retryAfterHeader(answer: FormAnswer): HeadersInit {
+  const wait = answer.retryAfterSeconds;
+  return wait === undefined ? {} : { "Retry-After": String(wait) };
 }

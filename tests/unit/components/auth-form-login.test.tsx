@@ -6,7 +6,8 @@ import { AuthForm } from "@/components/auth-form";
 import type * as LeavePage from "@/components/leave-page";
 import { NETWORK_ERROR_MESSAGE } from "@/components/leave-page";
 import type { FormState } from "@/lib/validations/form-state";
-import { deferred, mockAction, postedFields, refusedState } from "./helpers";
+import { HttpResponse, http } from "msw";
+import { deferred, mockAction, refusedState, setupMswServer } from "./helpers";
 
 const mocks = vi.hoisted(() => ({ leavePageFor: vi.fn<(path: string) => void>() }));
 
@@ -18,7 +19,31 @@ vi.mock("@/components/leave-page", async (importOriginal) => ({
 const accepted: FormState = { status: 200, result: { ok: true }, values: {}, goTo: "/account" };
 const refused = refusedState(401, "Incorrect email or password.");
 
+/** The page's Server Action: what the form posts without JavaScript. The enhanced form must not call it. */
 const action = mockAction();
+/**
+ * The enhanced form's route (app/(auth)/login/submit/route.ts), served by msw: called with the JSON
+ * body the form sent, it answers a FormState at that state's status; a rejection is a lost connection.
+ */
+const route = vi.fn<(body: Record<string, string>) => Promise<FormState>>();
+const server = setupMswServer();
+const SUBMIT_URL = new URL("/login/submit", window.location.href).href;
+beforeEach(() => {
+  server.use(
+    http.post(SUBMIT_URL, async ({ request }) => {
+      try {
+        const state = await route((await request.json()) as Record<string, string>);
+        return HttpResponse.json(state, { status: state.status || 200 });
+      } catch {
+        return HttpResponse.error();
+      }
+    }),
+  );
+});
+
+function postedFields(call = 0) {
+  return route.mock.calls[call]?.[0];
+}
 
 // The form fetches its schema check on first use (auth-form-check.ts); loaded here once, the checks
 // below answer as fast as they do for someone already typing.
@@ -26,6 +51,7 @@ beforeAll(() => import("@/components/auth-form-check"));
 afterEach(cleanup);
 beforeEach(() => {
   action.mockReset();
+  route.mockReset();
   mocks.leavePageFor.mockReset();
 });
 
@@ -76,7 +102,7 @@ describe("AuthForm variant login", () => {
     expect(password).toHaveAttribute("aria-invalid", "true");
     expect(password).toHaveAccessibleDescription("Enter your password.");
     expect(email).toHaveFocus();
-    expect(action).not.toHaveBeenCalled();
+    expect(route).not.toHaveBeenCalled();
   });
 
   it("clears a field's error as soon as its value becomes valid", async () => {
@@ -103,7 +129,7 @@ describe("AuthForm variant login", () => {
 
   it("shows a pending state while signing in and ignores a second submit", async () => {
     const pending = deferred<FormState>();
-    action.mockReturnValue(pending.promise);
+    route.mockReturnValue(pending.promise);
     render(<AuthForm variant="login" action={action} />);
     const user = await fillAndSubmit("ada@example.com", "correct horse");
 
@@ -111,7 +137,7 @@ describe("AuthForm variant login", () => {
     expect(button).toBeDisabled();
     expect(button).toHaveAttribute("aria-busy", "true");
     await user.type(screen.getByLabelText("Email"), "{Enter}");
-    expect(action).toHaveBeenCalledTimes(1);
+    expect(route).toHaveBeenCalledTimes(1);
 
     pending.resolve(accepted);
     await waitFor(() => expect(mocks.leavePageFor).toHaveBeenCalledWith("/account"));
@@ -120,11 +146,11 @@ describe("AuthForm variant login", () => {
   });
 
   it("posts the fields as typed: the server normalises and judges them", async () => {
-    action.mockResolvedValue(accepted);
+    route.mockResolvedValue(accepted);
     render(<AuthForm variant="login" action={action} />);
     await fillAndSubmit("  Ada@Example.COM ", "  spaces count  ");
-    await waitFor(() => expect(action).toHaveBeenCalledTimes(1));
-    expect(postedFields(action)).toEqual({
+    await waitFor(() => expect(route).toHaveBeenCalledTimes(1));
+    expect(postedFields()).toEqual({
       // An email input trims its own value; the case is left for the server.
       email: "Ada@Example.COM",
       password: "  spaces count  ",
@@ -132,15 +158,15 @@ describe("AuthForm variant login", () => {
   });
 
   it("carries the callbackUrl from the address for the server to judge", async () => {
-    action.mockResolvedValue({ ...accepted, goTo: "/account/settings" });
+    route.mockResolvedValue({ ...accepted, goTo: "/account/settings" });
     render(<AuthForm variant="login" action={action} callbackUrl="/account/settings" />);
     await fillAndSubmit("ada@example.com", "correct horse");
     await waitFor(() => expect(mocks.leavePageFor).toHaveBeenCalledWith("/account/settings"));
-    expect(postedFields(action)).toMatchObject({ callbackUrl: "/account/settings" });
+    expect(postedFields()).toMatchObject({ callbackUrl: "/account/settings" });
   });
 
   it("shows the sign-in error, keeps the email and clears the password", async () => {
-    action.mockResolvedValue(refused);
+    route.mockResolvedValue(refused);
     render(<AuthForm variant="login" action={action} />);
     await fillAndSubmit("ada@example.com", "wrong password");
 
@@ -160,7 +186,7 @@ describe("AuthForm variant login", () => {
   });
 
   it("offers the confirmation link again on a refused sign-in (an unconfirmed account looks the same)", async () => {
-    action.mockResolvedValue(refused);
+    route.mockResolvedValue(refused);
     render(<AuthForm variant="login" action={action} />);
     await fillAndSubmit("ada@example.com", "wrong password");
     const link = await screen.findByRole("link", { name: /send the link again/i });
@@ -168,7 +194,7 @@ describe("AuthForm variant login", () => {
   });
 
   it("does not offer the link when the sign-in never reached a verdict", async () => {
-    action.mockResolvedValue(refusedState(503, "Sign-in is temporarily unavailable."));
+    route.mockResolvedValue(refusedState(503, "Sign-in is temporarily unavailable."));
     render(<AuthForm variant="login" action={action} />);
     await fillAndSubmit("ada@example.com", "correct horse");
     expect(await screen.findByRole("alert")).toHaveTextContent("temporarily unavailable");
@@ -176,7 +202,7 @@ describe("AuthForm variant login", () => {
   });
 
   it("puts the error in a polite live region that exists before the error does", async () => {
-    action.mockResolvedValue(refused);
+    route.mockResolvedValue(refused);
     const { container } = render(<AuthForm variant="login" action={action} />);
     const region = container.querySelector('[aria-live="polite"]');
     expect(region).toBeInTheDocument();
@@ -186,11 +212,50 @@ describe("AuthForm variant login", () => {
   });
 
   it("reports a network failure in plain words", async () => {
-    action.mockRejectedValue(new TypeError("Failed to fetch"));
+    route.mockRejectedValue(new TypeError("Failed to fetch"));
     render(<AuthForm variant="login" action={action} />);
     await fillAndSubmit("ada@example.com", "correct horse");
     expect(await screen.findByRole("alert")).toHaveTextContent(NETWORK_ERROR_MESSAGE);
     expect(screen.getByLabelText("Password")).toHaveValue("");
     expect(screen.getByRole("button", { name: "Sign in" })).toBeEnabled();
+  });
+
+  it("enhanced, posts only its own fields as JSON to its route, never to the Server Action", async () => {
+    route.mockResolvedValue(accepted);
+    render(<AuthForm variant="login" action={action} callbackUrl="/account" />);
+    await fillAndSubmit("ada@example.com", "correct horse");
+    await waitFor(() => expect(mocks.leavePageFor).toHaveBeenCalledWith("/account"));
+    // React's own `$ACTION_` fields would be refused by the route's strict schema.
+    expect(postedFields()).toEqual({
+      email: "ada@example.com",
+      password: "correct horse",
+      callbackUrl: "/account",
+    });
+    expect(action).not.toHaveBeenCalled();
+  });
+
+  it("shows a refusal made before the form's code ran (a cross-site or unreadable post)", async () => {
+    server.use(
+      http.post(SUBMIT_URL, () =>
+        HttpResponse.json(
+          { ok: false, message: "This request was refused. Reload the page and try again." },
+          { status: 403 },
+        ),
+      ),
+    );
+    render(<AuthForm variant="login" action={action} />);
+    await fillAndSubmit("ada@example.com", "correct horse");
+    expect(await screen.findByRole("alert")).toHaveTextContent("This request was refused.");
+    expect(screen.getByRole("button", { name: "Sign in" })).toBeEnabled();
+  });
+
+  it("reads a gateway's HTML error page as a lost connection, not as an answer", async () => {
+    server.use(
+      http.post(SUBMIT_URL, () => HttpResponse.html("<h1>502 Bad Gateway</h1>", { status: 502 })),
+    );
+    render(<AuthForm variant="login" action={action} />);
+    await fillAndSubmit("ada@example.com", "correct horse");
+    expect(await screen.findByRole("alert")).toHaveTextContent(NETWORK_ERROR_MESSAGE);
+    expect(screen.queryByText(/Bad Gateway/)).not.toBeInTheDocument();
   });
 });
