@@ -1,8 +1,10 @@
 /**
- * The sign-in as the sign-in page does it now: the form posts to its Server Action
- * (app/(auth)/login/actions.ts), either as a plain browser form post (no JavaScript) or as the
- * enhanced form's call of the same action. Both are timed from sending the post to the whole answer;
- * the page itself was loaded before (login-page.ts), as in a browser.
+ * The sign-in as the sign-in page does it now: without JavaScript the form posts to its Server Action
+ * (app/(auth)/login/actions.ts); enhanced, it posts the same fields as JSON to /login/submit
+ * (app/(auth)/login/submit/route.ts). For comparison, the enhanced form's earlier way: calling the
+ * Server Action as Next's client does, whose answer carries the page re-rendered. Each is timed from
+ * sending the post to the whole answer; the page itself was loaded before (login-page.ts), as in a
+ * browser.
  */
 import { createRequire } from "node:module";
 import {
@@ -79,26 +81,44 @@ export async function noJsSignIn(
 }
 
 /**
- * Next's internal mark of an action it forwarded between its own workers. Such an action is answered
- * without rendering the page again (action-handler.js, `shouldSkipPageRendering`), which Next
- * otherwise does after any action that set a cookie. The bench sends it only in the arm that measures
- * what that re-render costs; the app never sends or relies on it.
- */
-const SKIP_PAGE_RENDER = { "x-action-forwarded": "1" };
-
-/**
- * With JavaScript: the form calls the action itself, as Next's client does (server-action-reducer.js):
- * a POST to the page with `Next-Action`, the router tree, and React's encoding of the arguments
- * (previous state and the form's FormData). Success is `{ goTo }` in the RSC answer and the session
- * cookie; the answer also carries the page re-rendered, because the action set cookies.
- * `skipPageRender` asks Next to leave that page out (SKIP_PAGE_RENDER): a measurement of Next's own
- * cost, not a way the form can sign in.
+ * With JavaScript, as components/post-form-json.ts sends it: the form's own fields and the
+ * callbackUrl as JSON. Success is the FormState `{ goTo }` and the session cookie.
  */
 export async function enhancedSignIn(
   page: LoginPage,
   email: string,
   password: string,
-  { skipPageRender = false }: { skipPageRender?: boolean } = {},
+): Promise<SignInResult> {
+  const body = JSON.stringify({ email, password, callbackUrl: "/account" });
+  const started = performance.now();
+  const res = await fetch(`${page.appUrl}/login/submit`, {
+    method: "POST",
+    headers: {
+      ...browserHeaders(page),
+      "content-type": "application/json",
+      accept: "application/json",
+    },
+    body,
+  });
+  const text = await res.text();
+  const ended = performance.now();
+  if (res.status !== 200 || !text.includes('"goTo":"/account"')) {
+    throw new SignInError(`route answered ${res.status} without goTo`, throttledIn(text));
+  }
+  return signedIn(res, started, ended);
+}
+
+/**
+ * For comparison, not what the form does: the enhanced form's call of the Server Action, as Next's
+ * client makes it (server-action-reducer.js): a POST to the page with `Next-Action`, the router
+ * tree, and React's encoding of the arguments (previous state and the form's FormData). Its answer
+ * also carries the page re-rendered, because the action set cookies; that is why the form posts to
+ * the route instead.
+ */
+export async function actionSignIn(
+  page: LoginPage,
+  email: string,
+  password: string,
 ): Promise<SignInResult> {
   const args = omitUnusedArgs(
     [INITIAL_FORM_STATE, filledIn(page, email, password)],
@@ -113,7 +133,6 @@ export async function enhancedSignIn(
       accept: "text/x-component",
       "next-action": page.actionId,
       "next-router-state-tree": page.routerStateTree,
-      ...(skipPageRender ? SKIP_PAGE_RENDER : {}),
     },
     body,
   });

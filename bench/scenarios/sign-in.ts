@@ -1,16 +1,16 @@
 /**
  * 2. Sign-in: the sign-in form's post against a bare Directus login, in interleaved rounds.
  *
- * Five arms per round: the form posted without JavaScript (the figure judged), the enhanced form's
- * call of the same Server Action, that call again with Next's page re-render left out (what the
- * re-render costs: Next's, not ours; see form-sign-in.ts), next-auth's old client flow (the UI no
- * longer uses it; kept for comparison) and the bare Directus login. The order rotates every round and
+ * Five arms per round: the form posted without JavaScript and the enhanced form's JSON post (the two
+ * figures judged), the enhanced form's earlier call of the Server Action (kept to show what Next's
+ * re-render of /login costs; see form-sign-in.ts), next-auth's old client flow (the UI no longer uses
+ * it; kept for comparison) and the bare Directus login. The order rotates every round and
  * flips after every five, so each arm runs in each position equally often; every app arm is compared
  * with the Directus login of its own round.
  */
 import { directusLogin, SignInError, type SignInResult } from "../auth-client";
 import { CONFIG, TARGETS } from "../config";
-import { enhancedSignIn, noJsSignIn } from "../form-sign-in";
+import { actionSignIn, enhancedSignIn, noJsSignIn } from "../form-sign-in";
 import { log } from "../lifecycle";
 import { openLoginPage } from "../login-page";
 import { median } from "../measure";
@@ -18,7 +18,7 @@ import { nextAuthSignIn } from "../next-auth-client";
 import { ms } from "../report";
 import type { Stack } from "../stack";
 
-const ARMS = ["noJs", "enhanced", "enhancedNoRender", "nextAuth", "directus"] as const;
+const ARMS = ["noJs", "enhanced", "action", "nextAuth", "directus"] as const;
 type Arm = (typeof ARMS)[number];
 type AppArm = Exclude<Arm, "directus">;
 
@@ -35,14 +35,13 @@ export async function measureSignIn(stack: Stack) {
   const flows: Record<AppArm, () => Promise<SignInResult>> = {
     noJs: () => noJsSignIn(page, user.email, user.password),
     enhanced: () => enhancedSignIn(page, user.email, user.password),
-    enhancedNoRender: () =>
-      enhancedSignIn(page, user.email, user.password, { skipPageRender: true }),
+    action: () => actionSignIn(page, user.email, user.password),
     nextAuth: () => nextAuthSignIn(stack.appUrl, user.email, user.password),
   };
   const samples: Record<Arm, Array<number | undefined>> = {
     noJs: [],
     enhanced: [],
-    enhancedNoRender: [],
+    action: [],
     nextAuth: [],
     directus: [],
   };
@@ -88,7 +87,7 @@ export async function measureSignIn(stack: Stack) {
     );
   log(
     `sign-in medians: form ${ms(med.noJs)}, enhanced ${ms(med.enhanced)} ` +
-      `(${ms(med.enhancedNoRender)} without Next's re-render), ` +
+      `(${ms(med.action)} through the Server Action), ` +
       `next-auth client ${ms(med.nextAuth)}, bare Directus ${ms(med.directus)}`,
   );
   const isValid = throttled === 0 && errors.length === 0;
@@ -97,9 +96,9 @@ export async function measureSignIn(stack: Stack) {
     flows: {
       noJs: "POST /login, multipart: React's hidden $ACTION_… fields + email + password, Origin set; 303 to /account with the session cookie",
       enhanced:
-        "POST /login with Next-Action, Next-Router-State-Tree, Accept: text/x-component; React-encoded (previous state, FormData); { goTo } + the session cookie",
-      enhancedNoRender:
-        "(measurement only) the enhanced call plus Next's internal x-action-forwarded header, so Next answers without re-rendering /login: what that re-render costs",
+        "POST /login/submit, JSON: email, password, callbackUrl, Origin set; the FormState { goTo } + the session cookie",
+      action:
+        "(comparison: the enhanced form's earlier way) POST /login with Next-Action, Next-Router-State-Tree, Accept: text/x-component; React-encoded (previous state, FormData); { goTo }, the session cookie and /login re-rendered",
       nextAuth:
         "(old client flow, no longer used by the UI) GET /api/auth/csrf → POST /api/auth/callback/credentials → GET /api/auth/session",
       directus:
@@ -112,13 +111,13 @@ export async function measureSignIn(stack: Stack) {
     medianDifferenceMs: {
       noJs: extra("noJs"),
       enhanced: extra("enhanced"),
-      enhancedNoRender: extra("enhancedNoRender"),
+      action: extra("action"),
       nextAuth: extra("nextAuth"),
     },
     medianOfPairDifferencesMs: {
       noJs: pairMedian("noJs"),
       enhanced: pairMedian("enhanced"),
-      enhancedNoRender: pairMedian("enhancedNoRender"),
+      action: pairMedian("action"),
       nextAuth: pairMedian("nextAuth"),
     },
     nextAuthMedianStepMs: {

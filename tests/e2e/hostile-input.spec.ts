@@ -51,6 +51,8 @@ const NEXT_AUTH_ENDPOINTS = [
 
 const PATHS = [
   ...routeHandlers(path.join(ROOT, "app/api/auth")),
+  // The enhanced sign-in form's JSON post, under /login for the known-device cookie's path.
+  "/login/submit",
   ...NEXT_AUTH_ENDPOINTS.map((endpoint) => `/api/auth/${endpoint}`),
 ];
 
@@ -199,6 +201,7 @@ test.describe("every /api/auth path × method × malformed input: no 5xx, no lea
         "/api/auth/reset-password",
         "/api/auth/resend-confirmation",
         "/api/auth/callback/credentials",
+        "/login/submit",
       ]),
     );
   });
@@ -237,6 +240,7 @@ test.describe("a refused upload does not poison the client's keep-alive connecti
     "/api/auth/resend-confirmation",
     "/api/auth/callback/credentials",
     "/api/auth/signout",
+    "/login/submit",
   ];
 
   for (const route of BODY_ROUTES) {
