@@ -55,6 +55,21 @@ export function closeAnswersSentBeforeTheBody(): void {
   } as typeof writeHead;
 }
 
+/**
+ * The most a POST to a page (a Server Action, the enhanced sign-in's JSON) may declare: forms send a
+ * few hundred bytes. Next reads such a body whole, for the proxy, before any code of ours runs, so
+ * a larger one is refused here by its declared length instead (lib/http/action-post.ts has the same
+ * limit for what the proxy reads). `/api/auth/*` is not behind the proxy: its routes stream and bound
+ * their own bodies.
+ */
+export const PAGE_POST_MAX_BYTES = 32 * 1024;
+
+function oversizedPagePost(request: http.IncomingMessage): boolean {
+  if (request.method !== "POST" || (request.url ?? "/").startsWith("/api/auth/")) return false;
+  const declared = Number(request.headers["content-length"] ?? "0");
+  return Number.isFinite(declared) && declared > PAGE_POST_MAX_BYTES;
+}
+
 /** True when the request has been answered here and must not reach Next. */
 export function answerEarly(request: http.IncomingMessage, response: http.ServerResponse): boolean {
   if (!NEXT_METHODS.includes(request.method ?? "")) {
@@ -63,6 +78,11 @@ export function answerEarly(request: http.IncomingMessage, response: http.Server
   }
   if (!pathDecodes(request.url)) {
     answer(response, 400, "The address is not valid.");
+    return true;
+  }
+  if (oversizedPagePost(request)) {
+    // Connection: close (closeAnswersSentBeforeTheBody): the unread body must not become a request.
+    answer(response, 413, "The request is too large.");
     return true;
   }
   return false;

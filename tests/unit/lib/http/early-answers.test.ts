@@ -1,6 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ACTION_BODY_MAX_BYTES } from "@/lib/http/action-post";
+import { PAGE_POST_MAX_BYTES } from "@/lib/http/early-answers";
 import { pinSocketAddress } from "@/lib/http/socket-address";
 
 /**
@@ -15,7 +17,7 @@ beforeAll(async () => {
   pinSocketAddress();
   server = http.createServer((req, res) => {
     reached.push(`${req.method} ${req.url}`);
-    if (req.url === "/refuse") {
+    if (req.url === "/api/auth/refuse") {
       res.writeHead(413, { "content-type": "text/plain" });
       res.end("too large");
       return;
@@ -81,6 +83,37 @@ describe("answers at the Node server, before Next", () => {
     },
   );
 
+  it.each(["/login/submit", "/login", "/account"])(
+    "refuses a POST to %s that declares more than a form ever sends, before Next reads it whole",
+    async (path) => {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const answer = (await send(agent, "POST", path, Buffer.alloc(2_000_000, "a"))) as Answer;
+        expect(answer).toMatchObject({ status: 413, connection: "close" });
+        expect(reached).not.toContain(`POST ${path}`);
+        const next = await send(agent, "GET", "/next");
+        expect(next).toMatchObject({ status: 200, body: "ok" });
+      } finally {
+        agent.destroy();
+      }
+    },
+  );
+
+  it("lets a form-sized page POST through, and leaves /api/auth bodies to their routes", async () => {
+    const agent = new http.Agent();
+    const small = (await send(
+      agent,
+      "POST",
+      "/login",
+      Buffer.alloc(PAGE_POST_MAX_BYTES, "a"),
+    )) as Answer;
+    const api = (await send(agent, "POST", "/api/auth/x", Buffer.alloc(100_000, "a"))) as Answer;
+    agent.destroy();
+    expect([small.status, api.status]).toEqual([200, 200]);
+    // The proxy's own check of an action's body uses the same limit.
+    expect(PAGE_POST_MAX_BYTES).toBe(ACTION_BODY_MAX_BYTES);
+  });
+
   it("lets well-formed requests through, query strings untouched", async () => {
     const agent = new http.Agent();
     const answer = (await send(agent, "GET", "/login?x=%E0%A4%A")) as Answer;
@@ -96,7 +129,7 @@ describe("an answer sent before the body arrived ends the connection cleanly", (
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
       for (let round = 0; round < 4; round++) {
-        const refused = (await send(agent, "POST", "/refuse", upload)) as Answer;
+        const refused = (await send(agent, "POST", "/api/auth/refuse", upload)) as Answer;
         expect(refused).toMatchObject({ status: 413, connection: "close" });
         const next = await send(agent, "GET", "/next");
         expect(next).toMatchObject({ status: 200, body: "ok" });
@@ -109,7 +142,7 @@ describe("an answer sent before the body arrived ends the connection cleanly", (
   it("keeps the connection when the body was read before answering", async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      const first = (await send(agent, "POST", "/read", upload)) as Answer;
+      const first = (await send(agent, "POST", "/api/auth/read", upload)) as Answer;
       expect(first).toMatchObject({ status: 200, connection: "keep-alive" });
       const next = (await send(agent, "GET", "/next")) as Answer;
       expect(next).toMatchObject({ status: 200, reused: true });
