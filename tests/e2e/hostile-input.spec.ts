@@ -232,6 +232,20 @@ test.describe("every /api/auth path × method × malformed input: no 5xx, no lea
   }
 });
 
+/** A same-origin POST of `size` bytes; status 0 when the server closed while it was still sending. */
+function postOversized(agent: http.Agent, route: string, type: string, size: number) {
+  return request("POST", route, {
+    agent,
+    headers: { "content-type": type, origin: stack.appUrl, "sec-fetch-site": "same-origin" },
+    body: Buffer.alloc(size, "a"),
+  }).catch((error: NodeJS.ErrnoException): Answer => ({
+    status: 0,
+    headers: {},
+    text: error.code ?? "",
+    ms: 0,
+  }));
+}
+
 test.describe("a refused upload does not poison the client's keep-alive connection", () => {
   const BODY_ROUTES = [
     "/api/auth/register",
@@ -252,21 +266,9 @@ test.describe("a refused upload does not poison the client's keep-alive connecti
             [2_000_000, "keep-alive"],
             [20_000_000, "close"],
           ] as const) {
-            const refused = await request("POST", route, {
-              agent,
-              headers: {
-                // Each route's own kind of body, so that the refusal is for its size.
-                "content-type": route === "/api/auth/resend-confirmation" ? FORM : JSON_TYPE,
-                origin: stack.appUrl,
-                "sec-fetch-site": "same-origin",
-              },
-              body: Buffer.alloc(size, "a"),
-            }).catch((error: NodeJS.ErrnoException): Answer => ({
-              status: 0,
-              headers: {},
-              text: error.code ?? "",
-              ms: 0,
-            }));
+            // Each route's own kind of body, so that the refusal is for its size.
+            const type = route === "/api/auth/resend-confirmation" ? FORM : JSON_TYPE;
+            const refused = await postOversized(agent, route, type, size);
             if (connection === "keep-alive") {
               expect(refused.status, `${size} bytes`).toBe(413);
               expect(refused.headers.connection, `${size} bytes`).toBe("keep-alive");
@@ -295,20 +297,8 @@ test.describe("an oversized post to a page is refused at the door, and the conne
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       try {
         for (const size of [2_000_000, 20_000_000]) {
-          const refused = await request("POST", route, {
-            agent,
-            headers: {
-              "content-type": route === "/login" ? "multipart/form-data; boundary=x" : JSON_TYPE,
-              origin: stack.appUrl,
-              "sec-fetch-site": "same-origin",
-            },
-            body: Buffer.alloc(size, "a"),
-          }).catch((error: NodeJS.ErrnoException): Answer => ({
-            status: 0,
-            headers: {},
-            text: error.code ?? "",
-            ms: 0,
-          }));
+          const type = route === "/login" ? "multipart/form-data; boundary=x" : JSON_TYPE;
+          const refused = await postOversized(agent, route, type, size);
           // The client may still be sending when the server closes: then it sees the write fail.
           if (refused.status !== 0) {
             expect(refused.status, `${size} bytes`).toBe(413);
