@@ -1,6 +1,6 @@
 import "server-only";
 import type { User } from "next-auth";
-import { classifyDirectusError, describeFailure } from "@/lib/directus/errors";
+import { classifyDirectusError, describeFailure, networkErrorCode } from "@/lib/directus/errors";
 import { startSession, type DirectusSession } from "@/lib/directus/sessions";
 import { loginSchema } from "@/lib/validations/auth";
 import { clientAddress } from "@/lib/abuse/client-address";
@@ -36,13 +36,7 @@ function cookieHeader(headers: HeaderSource): string | undefined {
 }
 
 function neverReachedDirectus(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && typeof current === "object" && current !== null; depth++) {
-    const { code, cause } = current as { code?: unknown; cause?: unknown };
-    if (typeof code === "string" && NOT_SENT.has(code)) return true;
-    current = cause;
-  }
-  return false;
+  return NOT_SENT.has(networkErrorCode(error) ?? "");
 }
 
 /**
