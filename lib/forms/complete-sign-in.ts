@@ -2,6 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { knownDeviceCookieName, knownDeviceCookieOptions } from "@/lib/abuse/known-device";
 import { sessionCookieNames, writeSessionCookie } from "@/lib/auth/session-cookie";
+import { signOutBrowser } from "@/lib/auth/sign-out";
 import { getEnv } from "@/lib/env";
 import type { HeaderSource } from "@/lib/http/header-source";
 import { safeCallbackPath } from "@/lib/validations/callback-path";
@@ -41,6 +42,9 @@ export async function completeSignIn(
     };
   }
   const jar = await cookies();
+  // Signing in over an open session (another tab, another account) ends that one, as signing out
+  // would: its Directus session must not outlive the cookie that is about to replace it.
+  await signOutBrowser(jar);
   writeSessionCookie(jar, sessionCookieNames(jar), submission.sessionCookie);
   if (submission.knownDevice) {
     jar.set(knownDeviceCookieName(), submission.knownDevice, knownDeviceCookieOptions());

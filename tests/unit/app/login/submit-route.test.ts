@@ -4,10 +4,12 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/(auth)/login/submit/route";
 import { POLICIES } from "@/lib/abuse/budgets";
 import { verifyKnownDevice } from "@/lib/abuse/known-device";
+import { encodeSession } from "@/lib/auth/session-jwt";
 import {
   DIRECTUS,
   TEST_ENV,
   directusError,
+  fakeSessionToken,
   http,
   jsonRequest,
   server,
@@ -83,6 +85,34 @@ describe("POST /login/submit: the enhanced sign-in form's post", () => {
     const device = jar.set.find((c) => c.name === "known-device");
     expect(verifyKnownDevice(device?.value, "ada@example.com")).toEqual(expect.any(String));
     expect(device?.options).toMatchObject({ httpOnly: true, path: "/login" });
+  });
+
+  it("ends the session it replaces: signing in over an open one signs that one out in Directus", async () => {
+    directusLogin();
+    const previous = fakeSessionToken({ id: "user-7", sessionId: "old" });
+    jar.sent = [
+      {
+        name: "next-auth.session-token",
+        value: await encodeSession({
+          token: { sub: "user-7", sessionToken: previous },
+          secret: TEST_ENV.NEXTAUTH_SECRET,
+        }),
+      },
+    ];
+    const endedWith: Array<string | null> = [];
+    server.use(
+      http.post(`${DIRECTUS}/customer/sign-out`, ({ request }) => {
+        endedWith.push(request.headers.get("authorization"));
+        return new Response(null, { status: 204 });
+      }),
+    );
+    const result = await call({ email: "ada@example.com", password: PASSWORD });
+    expect(result.status).toBe(200);
+    expect(endedWith).toEqual([`Bearer ${previous}`]);
+    // The new session is the cookie that stays.
+    const last = jar.set.filter((c) => c.name === "next-auth.session-token").at(-1);
+    const token = await decode({ token: last?.value, secret: TEST_ENV.NEXTAUTH_SECRET });
+    expect(token?.sub).toBe("user-42");
   });
 
   it("returns to a same-origin callbackUrl and ignores a foreign one", async () => {
