@@ -116,6 +116,36 @@ test("signing out on one device ends every copy of that session on its next requ
   await Promise.all([a.context.close(), b.close(), c.context.close()]);
 });
 
+test("signing in over an open session in another tab ends that session; the new one stays", async ({
+  browser,
+}) => {
+  const [first, second] = await Promise.all([createActiveCustomer(), createActiveCustomer()]);
+  const context = await browser.newContext({ baseURL: stack.appUrl });
+  // Both tabs show the form before anyone signs in, so the second is not sent on to /account.
+  const [tab1, tab2] = await Promise.all([context.newPage(), context.newPage()]);
+  await Promise.all([tab1.goto("/login"), tab2.goto("/login")]);
+  await signIn(tab1, first.email, first.password);
+  await expect(tab1).toHaveURL(/\/account$/);
+  const firstSession = (await context.cookies()).filter((c) => c.name.startsWith(SESSION_COOKIE));
+  expect(firstSession).not.toEqual([]);
+
+  await signIn(tab2, second.email, second.password);
+  await expect(tab2).toHaveURL(/\/account$/);
+  await expect(tab2.getByText(second.email)).toBeVisible();
+
+  // A copy of the first session's cookie is refused on its next request: Directus ended it.
+  const copy = await browser.newContext({ baseURL: stack.appUrl });
+  await copy.addCookies(firstSession);
+  const copyPage = await copy.newPage();
+  await copyPage.goto("/account");
+  await expectSessionEnded(copyPage);
+
+  // The browser that signed in again is the second customer, on every tab.
+  await tab1.reload();
+  await expect(tab1.getByText(second.email)).toBeVisible();
+  await Promise.all([context.close(), copy.close()]);
+});
+
 const ADMIN_ACTIONS: Array<{ what: string; act: (customer: Customer) => Promise<void> }> = [
   {
     what: "changes the password",
