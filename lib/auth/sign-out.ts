@@ -15,17 +15,22 @@ type CookieJar = {
 };
 
 /**
- * Signs this browser out: ends the customer's Directus session (the same as next-auth's
- * `events.signOut`, lib/auth/options.ts) and clears the session cookie with every chunk of it. A
- * cookie that does not decode (expired, tampered, an old secret) is simply cleared.
+ * Ends the Directus session behind this browser's session cookie, if it holds one (the same as
+ * next-auth's `events.signOut`, lib/auth/options.ts). The cookie itself is left to the caller: a
+ * sign-out clears it, a new sign-in overwrites it. A cookie that does not decode (expired, tampered,
+ * an old secret) stands for no session.
  */
-export async function signOutBrowser(jar: CookieJar): Promise<void> {
+export async function endBrowserSession(jar: Pick<CookieJar, "getAll">): Promise<void> {
   const raw = readSessionCookie(jar);
-  if (raw) {
-    const token = await decodeSession({ token: raw, secret: getEnv().NEXTAUTH_SECRET }).catch(
-      () => null,
-    );
-    if (typeof token?.sessionToken === "string") await endSessionEverywhere(token.sessionToken);
-  }
+  if (!raw) return;
+  const token = await decodeSession({ token: raw, secret: getEnv().NEXTAUTH_SECRET }).catch(
+    () => null,
+  );
+  if (typeof token?.sessionToken === "string") await endSessionEverywhere(token.sessionToken);
+}
+
+/** Signs this browser out: ends its Directus session and clears the session cookie with every chunk. */
+export async function signOutBrowser(jar: CookieJar): Promise<void> {
+  await endBrowserSession(jar);
   writeSessionCookie(jar, sessionCookieNames(jar), null);
 }

@@ -44,8 +44,11 @@ export function stateOf(
  * transition would render it without the proxy's session check (Next-Action marks its posts).
  */
 export async function leaveFor(path: string): Promise<FormState> {
-  if ((await headers()).has("next-action")) {
-    return { status: 200, result: { ok: true }, values: {}, goTo: path };
-  }
+  if ((await headers()).has("next-action")) return leavingFor(path);
   redirect(path, RedirectType.replace);
+}
+
+/** The state that tells the enhanced form it is done and where to go (see leaveFor). */
+export function leavingFor(path: string): FormState {
+  return { status: 200, result: { ok: true }, values: {}, goTo: path };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { cookies } from "next/headers";
 import { knownDeviceCookieName, knownDeviceCookieOptions } from "@/lib/abuse/known-device";
 import { sessionCookieNames, writeSessionCookie } from "@/lib/auth/session-cookie";
-import { signOutBrowser } from "@/lib/auth/sign-out";
+import { endBrowserSession } from "@/lib/auth/sign-out";
 import { getEnv } from "@/lib/env";
 import type { HeaderSource } from "@/lib/http/header-source";
 import { safeCallbackPath } from "@/lib/validations/callback-path";
@@ -16,11 +16,6 @@ export type CompletedSignIn =
   /** The session and known-device cookies are set on this request's answer; go to `path`. */
   | { kind: "signed-in"; path: string };
 
-/**
- * One sign-in, whichever way the form came: the Server Action (a post without JavaScript) or the
- * enhanced form's JSON post (app/(auth)/login/submit/route.ts). Both run inside a request whose
- * answer can carry cookies, so they are set here, through Next's `cookies()`.
- */
 /** What the form shows again after a refusal: its own fields only, never whatever else was sent. */
 function typed(input: unknown): Record<string, unknown> {
   if (typeof input !== "object" || input === null) return {};
@@ -28,6 +23,11 @@ function typed(input: unknown): Record<string, unknown> {
   return email === undefined ? {} : { email };
 }
 
+/**
+ * One sign-in, whichever way the form came: the Server Action (a post without JavaScript) or the
+ * enhanced form's JSON post (app/(auth)/login/submit/route.ts). Both run inside a request whose
+ * answer can carry cookies, so they are set here, through Next's `cookies()`.
+ */
 export async function completeSignIn(
   input: unknown,
   callbackUrl: unknown,
@@ -44,7 +44,7 @@ export async function completeSignIn(
   const jar = await cookies();
   // Signing in over an open session (another tab, another account) ends that one, as signing out
   // would: its Directus session must not outlive the cookie that is about to replace it.
-  await signOutBrowser(jar);
+  await endBrowserSession(jar);
   writeSessionCookie(jar, sessionCookieNames(jar), submission.sessionCookie);
   if (submission.knownDevice) {
     jar.set(knownDeviceCookieName(), submission.knownDevice, knownDeviceCookieOptions());

@@ -1,9 +1,9 @@
+import { leavingFor } from "@/lib/forms/action-state";
 import { completeSignIn } from "@/lib/forms/complete-sign-in";
 import { retryAfterHeader } from "@/lib/forms/json-route";
 import { readJson } from "@/lib/http/read-json";
 import { jsonFormState } from "@/lib/http/responses";
 import { rejectCrossSite } from "@/lib/http/same-origin";
-import type { FormState } from "@/lib/validations/form-state";
 
 /**
  * The enhanced sign-in form's post: the same fields as the Server Action (../actions.ts), sent as
@@ -29,8 +29,7 @@ export async function POST(request: Request): Promise<Response> {
   if (done.kind === "refused") {
     return jsonFormState(done.state, done.answer.status, retryAfterHeader(done.answer));
   }
-  const leaving: FormState = { status: 200, result: { ok: true }, values: {}, goTo: done.path };
-  return jsonFormState(leaving, 200);
+  return jsonFormState(leavingFor(done.path), 200);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
