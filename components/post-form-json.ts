@@ -1,9 +1,6 @@
 import type { FormResult } from "@/lib/validations/auth";
 import type { FormState } from "@/lib/validations/form-state";
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
-}
+import { isRecord } from "@/lib/is-record";
 
 function isFormResult(value: unknown): value is FormResult {
   return isRecord(value) && typeof value.ok === "boolean";

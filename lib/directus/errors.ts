@@ -4,6 +4,8 @@
  * Nothing here trusts the error's shape: network failures, timeouts, HTML error pages from a proxy
  * and Directus's own `{ errors: [{ extensions: { code } }] }` all end up as one of these.
  */
+import { isRecord } from "@/lib/is-record";
+
 export type DirectusFailureKind =
   /** Wrong password, unknown email, unverified or suspended user: Directus answers all alike. */
   | "invalid_credentials"
@@ -86,10 +88,6 @@ function kindForStatus(status: number): DirectusFailureKind {
   if (status === 429) return "rate_limited";
   if (status === 408 || status >= 500) return "unavailable";
   return "unexpected";
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
 }
 
 function statusOf(error: Record<string, unknown>): number | undefined {

@@ -4,6 +4,7 @@ import { retryAfterHeader } from "@/lib/forms/json-route";
 import { readJson } from "@/lib/http/read-json";
 import { jsonFormState } from "@/lib/http/responses";
 import { rejectCrossSite } from "@/lib/http/same-origin";
+import { isRecord } from "@/lib/is-record";
 
 /**
  * The enhanced sign-in form's post: the same fields as the Server Action (../actions.ts), sent as
@@ -30,8 +31,4 @@ export async function POST(request: Request): Promise<Response> {
     return jsonFormState(done.state, done.answer.status, retryAfterHeader(done.answer));
   }
   return jsonFormState(leavingFor(done.path), 200);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
