@@ -81,6 +81,25 @@ export async function noJsSignIn(
 }
 
 /**
+ * One enhanced post, timed from sending it to the end of its answer, which must be a 200 telling
+ * the form to go to `/account` (the FormState's `goTo`, as JSON or inside the RSC answer).
+ */
+async function postExpectingGoTo(
+  what: string,
+  url: string,
+  init: { headers: Record<string, string>; body: string | FormData },
+): Promise<SignInResult> {
+  const started = performance.now();
+  const res = await fetch(url, { method: "POST", ...init });
+  const text = await res.text();
+  const ended = performance.now();
+  if (res.status !== 200 || !text.includes('"goTo":"/account"')) {
+    throw new SignInError(`${what} answered ${res.status} without goTo`, throttledIn(text));
+  }
+  return signedIn(res, started, ended);
+}
+
+/**
  * With JavaScript, as components/post-form-json.ts sends it: the form's own fields and the
  * callbackUrl as JSON. Success is the FormState `{ goTo }` and the session cookie.
  */
@@ -89,23 +108,14 @@ export async function enhancedSignIn(
   email: string,
   password: string,
 ): Promise<SignInResult> {
-  const body = JSON.stringify({ email, password, callbackUrl: "/account" });
-  const started = performance.now();
-  const res = await fetch(`${page.appUrl}/login/submit`, {
-    method: "POST",
+  return postExpectingGoTo("route", `${page.appUrl}/login/submit`, {
     headers: {
       ...browserHeaders(page),
       "content-type": "application/json",
       accept: "application/json",
     },
-    body,
+    body: JSON.stringify({ email, password, callbackUrl: "/account" }),
   });
-  const text = await res.text();
-  const ended = performance.now();
-  if (res.status !== 200 || !text.includes('"goTo":"/account"')) {
-    throw new SignInError(`route answered ${res.status} without goTo`, throttledIn(text));
-  }
-  return signedIn(res, started, ended);
 }
 
 /**
@@ -124,22 +134,13 @@ export async function actionSignIn(
     [INITIAL_FORM_STATE, filledIn(page, email, password)],
     extractInfoFromServerReferenceId(page.actionId),
   );
-  const body = await encodeReply(args);
-  const started = performance.now();
-  const res = await fetch(`${page.appUrl}/login`, {
-    method: "POST",
+  return postExpectingGoTo("action call", `${page.appUrl}/login`, {
     headers: {
       ...browserHeaders(page),
       accept: "text/x-component",
       "next-action": page.actionId,
       "next-router-state-tree": page.routerStateTree,
     },
-    body,
+    body: await encodeReply(args),
   });
-  const text = await res.text();
-  const ended = performance.now();
-  if (res.status !== 200 || !text.includes('"goTo":"/account"')) {
-    throw new SignInError(`action call answered ${res.status} without goTo`, throttledIn(text));
-  }
-  return signedIn(res, started, ended);
 }
