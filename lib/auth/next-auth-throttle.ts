@@ -1,7 +1,7 @@
 import "server-only";
 import { knownDeviceSetCookie } from "@/lib/abuse/known-device";
 import { retryAfterOf } from "@/lib/validations/login-errors";
-import { sessionCookieName } from "./session-cookie";
+import { setsSessionCookie } from "./session-cookie";
 import { withSignInAnswer } from "./sign-in-answer";
 
 /**
@@ -22,7 +22,7 @@ export function withSignInThrottle<Context>(
     withSignInAnswer(async (answer) => {
       const response = await handler(request, context);
       if (request.method !== "POST") return response;
-      if (answer.knownDevice && setsSession(response)) {
+      if (answer.knownDevice && setsSessionCookie(response)) {
         return copy(response, response.status, (headers) =>
           headers.append("Set-Cookie", knownDeviceSetCookie(answer.knownDevice!)),
         );
@@ -36,13 +36,6 @@ export function withSignInThrottle<Context>(
         headers: withHeader(response.headers, "Retry-After", String(wait)),
       });
     });
-}
-
-function setsSession(response: Response): boolean {
-  const name = sessionCookieName();
-  return response.headers
-    .getSetCookie()
-    .some((line) => line.startsWith(`${name}=`) || line.startsWith(`${name}.`));
 }
 
 function copy(response: Response, status: number, edit: (headers: Headers) => void): Response {

@@ -53,6 +53,14 @@ export function sessionCookieNames(cookies: CookieReader): string[] {
     .filter((n) => n === name || n.startsWith(`${name}.`));
 }
 
+/** Whether an answer sets a session cookie (or a chunk of one), as a successful sign-in does. */
+export function setsSessionCookie(response: Response): boolean {
+  const name = sessionCookieName();
+  return response.headers
+    .getSetCookie()
+    .some((line) => line.startsWith(`${name}=`) || line.startsWith(`${name}.`));
+}
+
 /** The encrypted session token, reassembled from chunks the way next-auth's SessionStore does. */
 export function readSessionCookie(cookies: CookieReader): string | undefined {
   const name = sessionCookieName();

@@ -8,11 +8,13 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { authorizeCredentials } from "@/lib/auth/authorize";
 import { checkSession } from "@/lib/auth/live-session";
 import { authOptions } from "@/lib/auth/options";
+import { decodeSession } from "@/lib/auth/session-jwt";
 import { refreshSession, resetRefreshCacheForTests } from "@/lib/auth/refresh";
 import { resetThrottleForTests } from "@/lib/abuse/process-throttle";
 import { readOwnProfile } from "@/lib/directus/sessions";
+import { getEnv } from "@/lib/env";
 import { type Backend, type Lane, postgresLane, startBackend } from "../support/backend";
-import { newCustomer, pointAppAt } from "./security-support";
+import { newCustomer, pointAppAt, signInThroughNextAuth } from "./security-support";
 
 const pg = await postgresLane();
 const lanes: Lane[] = pg.run ? ["sqlite", "postgres"] : ["sqlite"];
@@ -118,6 +120,27 @@ describe.each(lanes)("live sessions on %s", (lane) => {
     expect(await page(elsewhere.token)).toEqual({ kind: "ended" });
     expect(await page(here)).toEqual({ kind: "ended" });
     expect((await page(otherDevice)).kind).toBe("active");
+  });
+
+  it("signing in through next-auth's own endpoint over an open session ends that session", async () => {
+    const c = await customer();
+    const sessionOf = async (answer: { cookies: Array<{ name: string; value: string }> }) => {
+      const cookie = answer.cookies.find((k) => k.name === "next-auth.session-token");
+      expect(cookie?.value).toBeTruthy();
+      const token = await decodeSession({
+        token: cookie!.value,
+        secret: getEnv().NEXTAUTH_SECRET,
+      });
+      return { held: `next-auth.session-token=${cookie!.value}`, token: token! };
+    };
+    const first = await sessionOf(await signInThroughNextAuth(backend, c.email, c.password));
+    const copy = structuredClone(first.token);
+    const second = await sessionOf(
+      await signInThroughNextAuth(backend, c.email, c.password, "203.0.113.10", [first.held]),
+    );
+    resetRefreshCacheForTests();
+    expect(await page(copy)).toEqual({ kind: "ended" });
+    expect((await page(second.token)).kind).toBe("active");
   });
 
   it.each([
