@@ -89,7 +89,10 @@ export async function startStack(): Promise<Stack> {
   const app = await startBuiltApp({
     dir: twin.dir,
     port: appPort,
-    nodeArgs: ["--expose-gc"],
+    nodeArgs: [
+      "--expose-gc",
+      ...(process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+    ],
     env: {
       ...process.env,
       NEXTAUTH_URL: appUrl,

@@ -20,6 +20,14 @@ export type Figures = {
   cold: ReturnType<typeof readCold>;
 };
 
+/**
+ * Extra Next CPU per page a protected page may cost and still serve the target share of the twin's
+ * req/s, when Next's thread is the bottleneck: twin ÷ ratio − twin.
+ */
+function cpuBudget(twinMs: number): number {
+  return twinMs / TARGETS.throughputRatio - twinMs;
+}
+
 /** The latest `npm run bench -- --cold` result, if one was run on this machine. */
 export function readCold(): { seconds: number; at: string; sha: string; pass: boolean } | null {
   const file = path.join(RESULTS_DIR, "cold-latest.json");
@@ -79,6 +87,24 @@ export function summaryRows({
         `${signedMs(pr.cpuMsPerPage.next.floor - pr.cpuMsPerPage.next.unprotected)} Next CPU per page; ` +
         `same-round ratio ${x(pr.breakdown.floorRatio)}`,
       target: "(the best any proxy.ts allows)",
+      verdict: "INFO",
+    },
+    {
+      measurement: `1. … what ${x(TARGETS.throughputRatio)} leaves for all auth at this page's cost`,
+      figure:
+        `${signedMs(cpuBudget(pr.cpuMsPerPage.next.unprotected))} Next CPU per page ` +
+        `(${ms(pr.cpuMsPerPage.next.unprotected)} ÷ ${TARGETS.throughputRatio} − ` +
+        `${ms(pr.cpuMsPerPage.next.unprotected)}); the floor takes ` +
+        `${signedMs(pr.cpuMsPerPage.next.floor - pr.cpuMsPerPage.next.unprotected)} of it`,
+      target: `(req/s follows Next's CPU; the CPU target allows ${TARGETS.extraNextCpuMs} ms)`,
+      verdict: "INFO",
+    },
+    {
+      measurement: "1. … Next's process busy: protected / twin / floor",
+      figure: [pr.nextBusy.protected, pr.nextBusy.unprotected, pr.nextBusy.floor]
+        .map((b) => `${(b * 100).toFixed(0)}%`)
+        .join(" / "),
+      target: "(below the twin's: requests waiting on Directus, not CPU)",
       verdict: "INFO",
     },
     {

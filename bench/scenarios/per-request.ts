@@ -150,6 +150,8 @@ export async function measurePerRequest(stack: Stack) {
    */
   const cpuPerPage = (arm: Arm, key: "next" | "directus") =>
     median(cpu[arm].map((c, i) => c[key] / Math.max(1, rounds[arm][i]?.requests ?? 0)));
+  /** Share of the round's wall time Next's process spent on CPU: below 1, it sat waiting. */
+  const nextBusy = (arm: Arm) => median(cpu[arm].map((c) => c.next / (perRequest.seconds * 1000)));
   const cpuTotal = (arm: Arm) => cpuPerPage(arm, "next") + cpuPerPage(arm, "directus");
   const drift = lastFive.length ? Math.max(...lastFive) - Math.min(...lastFive) : Number.NaN;
   const retainedGrowthKb = heapAfter.heapUsedKb - heapWarm.heapUsedKb;
@@ -198,6 +200,12 @@ export async function measurePerRequest(stack: Stack) {
           proxied: cpuPerPage("C", "directus"),
           floor: cpuPerPage("D", "directus"),
         },
+      },
+      nextBusy: {
+        protected: nextBusy("A"),
+        unprotected: nextBusy("B"),
+        proxied: nextBusy("C"),
+        floor: nextBusy("D"),
       },
       cpuThroughputRatio: cpuTotal("B") / cpuTotal("A"),
       /**
