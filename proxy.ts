@@ -3,7 +3,6 @@ import { NextResponse, type NextRequest } from "next/server";
 import { checkSession, type LiveSession } from "@/lib/auth/live-session";
 import { decodeSession, encodeSession } from "@/lib/auth/session-jwt";
 import { isLinkTokenPage, linkTokenCookie, tokenInQuery } from "@/lib/auth/link-token";
-import { sealProfile, VERIFIED_PROFILE_HEADER } from "@/lib/auth/verified-profile";
 import { isDirectusAvailable } from "@/lib/directus/client";
 import {
   readSessionCookie,
@@ -20,14 +19,16 @@ import { createNonce, securityHeaders } from "@/lib/security/headers";
 import { securityContext } from "@/lib/security/runtime";
 
 /**
- * Runs before pages: keeps signed-out visitors off protected pages, sends signed-in ones away from the
- * sign-in pages, and checks and slides the customer's Directus session. On every request that shows
- * the customer's data it reads their profile with their own session (lib/auth/live-session.ts), so a
- * session Directus ended is refused right here, and hands the profile to the page in a sealed
- * request header. It lives here because the proxy can write cookies for the browser and, through
- * the forwarded request, for the server components rendering this very request; a server component
- * could do neither. Every answer also gets the security headers, with a fresh Content-Security-Policy
- * nonce that Next puts on the scripts of this page.
+ * Runs before pages: keeps visitors without a session off protected pages, sends signed-in ones away
+ * from the sign-in pages, and keeps the session cookie: its absolute lifetime, and the slide of its
+ * Directus session when due (lib/auth/live-session.ts). It lives here because the proxy can write
+ * cookies for the browser and, through the forwarded request, for the server components rendering
+ * this very request; a server component could do neither. Whether Directus still honours the session
+ * is asked by whatever shows the customer's data: a protected page's own read (lib/auth/session.ts),
+ * and here, for the session endpoint and for a sign-in page holding a cookie (before sending its
+ * visitor on as signed in, or to clear a cookie a page found refused). Every answer also gets the
+ * security headers, with a fresh Content-Security-Policy nonce that Next puts on the scripts of this
+ * page.
  */
 
 function isProtected(pathname: string): boolean {
@@ -42,9 +43,13 @@ function isSignInPage(pathname: string): boolean {
 
 const SESSION_ENDPOINT = "/api/auth/session";
 
-/** Requests that show who is signed in: their session is checked with Directus every time. */
-function needsCustomer(pathname: string): boolean {
-  return isProtected(pathname) || pathname === SESSION_ENDPOINT;
+/**
+ * Requests whose answer here depends on Directus honouring the session: the session endpoint says who
+ * is signed in, and a sign-in page either sends its visitor on as signed in or clears a refused
+ * cookie. A protected page asks Directus itself, while it renders.
+ */
+function needsLiveCheck(pathname: string): boolean {
+  return pathname === SESSION_ENDPOINT || isSignInPage(pathname);
 }
 
 type SessionState = { kind: "none"; unreadableCookie: boolean } | LiveSession;
@@ -128,7 +133,7 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   if (refusedPost) {
     return secured(new NextResponse(refusedPost.body, refusedPost), security);
   }
-  const state = await sessionState(req, needsCustomer(pathname));
+  const state = await sessionState(req, needsLiveCheck(pathname));
 
   const existing = sessionCookieNames(req.cookies);
   let change: CookieChange | null = null;
@@ -157,11 +162,6 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   }
 
   forwardRequestCookie(req, change);
-  // Only the proxy speaks this header: whatever a browser sent under its name goes.
-  req.headers.delete(VERIFIED_PROFILE_HEADER);
-  if (state.kind === "active" && state.profile) {
-    req.headers.set(VERIFIED_PROFILE_HEADER, sealProfile(state.profile));
-  }
   // Next takes the nonce for its scripts from the policy on the request it renders.
   const csp = security["Content-Security-Policy"];
   if (csp) req.headers.set("content-security-policy", csp);

@@ -8,11 +8,15 @@ import { refreshSession } from "./refresh";
 import { sessionTokensIn } from "./tokens";
 
 /**
- * Whether a decoded session cookie still stands for a live Directus session, asked once per request
- * by proxy.ts. Directus is the authority: a request that shows the customer's data reads it with the
- * customer's own session, and that read is the check, so a session Directus ended (sign-out on
- * another device, suspension, password or email change, deletion) is refused on its next request,
- * in every app process, with nothing cached in between.
+ * Whether a decoded session cookie still stands for a live Directus session. Directus is the
+ * authority: a request that shows the customer's data reads it with the customer's own session, and
+ * that read is the check, so a session Directus ended (sign-out on another device, suspension,
+ * password or email change, deletion) is refused on its next request, in every app process, with
+ * nothing cached in between.
+ *
+ * Two halves, asked in two places: proxy.ts keeps the cookie (its absolute lifetime, the slide when
+ * it is due: `checkSession`), and the page that shows the data reads it (`readLiveProfile`, through
+ * lib/auth/session.ts), so the read overlaps the page's own rendering instead of coming before it.
  */
 export type LiveSession =
   | { kind: "active"; refreshed?: JWT; profile?: CustomerProfile }
@@ -43,14 +47,24 @@ export async function checkSession(
   if (!needProfile) return { kind: "active", refreshed };
   if (outcome.kind === "unavailable") return { kind: "unavailable", refreshed };
 
-  const tokens = sessionTokensIn(refreshed ?? token);
+  const read = await readLiveProfile(refreshed ?? token);
+  if (read.kind === "active") return { ...read, refreshed };
+  return read.kind === "ended" ? read : { kind: "unavailable", refreshed };
+}
+
+export type LiveProfile =
+  { kind: "active"; profile: CustomerProfile } | { kind: "ended" } | { kind: "unavailable" };
+
+/** The customer's profile, read from Directus with the session in `token`: the liveness check. */
+export async function readLiveProfile(token: JWT): Promise<LiveProfile> {
+  const tokens = sessionTokensIn(token);
   if (!tokens) return { kind: "ended" };
   try {
     const profile = await readOwnProfile(tokens.sessionToken);
     // Only the id Directus verified counts; the cookie's own `sub` is never trusted over it.
-    if (profile && profile.id === token.sub) return { kind: "active", refreshed, profile };
+    if (profile && profile.id === token.sub) return { kind: "active", profile };
     console.error("session: the customer API answered a profile that does not fit the session");
-    return { kind: "unavailable", refreshed };
+    return { kind: "unavailable" };
   } catch (error) {
     const failure = classifyDirectusError(error);
     // Anything but Directus's refusal (a missing extension's 404, a 5xx, a timeout) is our problem,
@@ -58,6 +72,6 @@ export async function checkSession(
     if (isSessionRefused(failure)) return { kind: "ended" };
     const log = failure.kind === "unavailable" ? console.warn : console.error;
     log(`session: could not read the profile: ${describeFailure(failure)}`);
-    return { kind: "unavailable", refreshed };
+    return { kind: "unavailable" };
   }
 }

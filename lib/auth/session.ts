@@ -1,19 +1,50 @@
 import "server-only";
-import { headers } from "next/headers";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { CustomerProfile } from "@/lib/directus/sessions";
-import { openProfile, VERIFIED_PROFILE_HEADER } from "./verified-profile";
+import { getEnv } from "@/lib/env";
+import { retryThroughProxyIfDown } from "@/lib/http/retry-through-proxy";
+import { ROUTES } from "@/lib/routes";
+import { readLiveProfile, type LiveProfile } from "./live-session";
+import { readSessionCookie } from "./session-cookie";
+import { decodeSession } from "./session-jwt";
 
 export type CurrentUser = CustomerProfile;
 
 /**
- * The signed-in customer's profile for this request, or null when nobody is signed in.
- *
- * proxy.ts has already read it from Directus with the customer's own session on this very request
- * (which is also what proves the session alive) and handed it over in a sealed request header, so
- * this asks Directus nothing. Pages still check for null themselves: the proxy's matcher is not
- * their only guard.
+ * The customer behind this request's session cookie, read from Directus with their own session.
+ * That read is the session check (lib/auth/live-session.ts): the page asks it while it renders, so
+ * Directus's answer overlaps the rendering instead of holding it up in the proxy. proxy.ts has
+ * already kept the cookie (lifetime, slide) and forwarded a slid one to this request. Once per
+ * request, however many components ask.
  */
-export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  return openProfile((await headers()).get(VERIFIED_PROFILE_HEADER));
+export const readCurrentCustomer = cache(async (): Promise<LiveProfile | { kind: "none" }> => {
+  const raw = readSessionCookie(await cookies());
+  if (!raw) return { kind: "none" };
+  const token = await decodeSession({ token: raw, secret: getEnv().NEXTAUTH_SECRET }).catch(
+    () => null,
+  );
+  if (!token) return { kind: "none" };
+  return readLiveProfile(token);
 });
+
+function signInPath(params: Record<string, string>): string {
+  return `${ROUTES.signIn}?${new URLSearchParams(params).toString()}`;
+}
+
+/**
+ * The signed-in customer for a page at `path`, or no return: nobody signed in goes to sign in; a
+ * session Directus refused goes there saying so (the sign-in page's proxy check clears its cookie,
+ * which a page cannot); a Directus that could not answer sends the visitor back through the proxy
+ * for its 503 page.
+ */
+export async function requireCustomer(path: string): Promise<CurrentUser> {
+  const customer = await readCurrentCustomer();
+  if (customer.kind === "active") return customer.profile;
+  if (customer.kind === "none") redirect(signInPath({ callbackUrl: path }));
+  if (customer.kind === "ended")
+    redirect(signInPath({ error: "SessionExpired", callbackUrl: path }));
+  retryThroughProxyIfDown(path);
+  throw new Error("session: Directus could not confirm the session");
+}

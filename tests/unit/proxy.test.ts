@@ -3,7 +3,6 @@ import { decode, encode, type JWT } from "next-auth/jwt";
 import { NextRequest } from "next/server";
 import { describe, expect, it, vi } from "vitest";
 import { authOptions } from "@/lib/auth/options";
-import { openProfile, sealProfile, VERIFIED_PROFILE_HEADER } from "@/lib/auth/verified-profile";
 import proxy, { config } from "@/proxy";
 import {
   ADA,
@@ -27,8 +26,6 @@ const COOKIE = "next-auth.session-token";
 /** Sessions live an hour here (SESSION_MAX_AGE_SECONDS): they are slid once 20 minutes old. */
 const DUE_MS = 20 * 60_000;
 const ABSOLUTE_MS = Number(TEST_ENV.SESSION_ABSOLUTE_MAX_AGE) * 1000;
-
-const ADA_PROFILE = { id: ADA.id, email: ADA.email, firstName: "Ada", lastName: "Lovelace" };
 
 /** Headers Next's client router sends with an RSC payload fetch (a soft navigation's prefetch). */
 const RSC_PREFETCH = { RSC: "1", "Next-Router-Prefetch": "1" };
@@ -54,7 +51,6 @@ async function visit(path: string, cookie?: string, extraHeaders: Record<string,
   if (cookie) headers.cookie = `${COOKIE}=${cookie}; theme=dark`;
   const response = await proxy(new NextRequest(`${APP}${path}`, { headers }));
   const forwarded = (name: string) => response.headers.get(`x-middleware-request-${name}`);
-  const sealed = forwarded(VERIFIED_PROFILE_HEADER);
   return {
     response,
     status: response.status,
@@ -64,8 +60,6 @@ async function visit(path: string, cookie?: string, extraHeaders: Record<string,
     forwardedCookies: forwarded("cookie"),
     // The request headers Next hands the page: any header not listed here is dropped.
     forwardedNames: (response.headers.get("x-middleware-override-headers") ?? "").split(","),
-    sealedProfile: sealed,
-    profile: openProfile(sealed),
     passedThrough: response.headers.get("x-middleware-next") === "1",
   };
 }
@@ -101,15 +95,17 @@ describe("proxy: who may see which page", () => {
       expect((await visit(path)).passedThrough).toBe(true);
   });
 
-  it("sends a signed-in customer from /login and /register to /account, without reading the profile", async () => {
+  it("sends a signed-in customer from /login and /register to /account, once Directus confirms the session", async () => {
     const directus = fakeDirectus();
-    const cookie = await cookieFor(directus.signIn());
+    const session = directus.signIn();
+    const cookie = await cookieFor(session);
     for (const path of ["/login", "/register"]) {
       const result = await visit(path, cookie);
       expect(result.status).toBe(307);
       expect(new URL(result.location ?? "").pathname).toBe("/account");
     }
-    expect(directus.calls).toEqual([]);
+    const id = sessionIdOf(session.sessionToken);
+    expect(directus.callsTo("me")).toEqual([id, id]);
   });
 
   it("lets /login?error=… render even with a session, so it can say why the session ended", async () => {
@@ -118,14 +114,14 @@ describe("proxy: who may see which page", () => {
     expect((await visit("/login?error=SessionExpired", cookie)).passedThrough).toBe(true);
   });
 
-  it("lets a signed-in customer through to /account, checking the session with Directus, without touching the cookie", async () => {
+  it("lets a signed-in customer through to /account with the cookie untouched, asking Directus nothing: the page's own read is the check", async () => {
     const directus = fakeDirectus();
-    const session = directus.signIn();
-    const result = await visit("/account", await cookieFor(session));
+    const cookie = await cookieFor(directus.signIn());
+    const result = await visit("/account", cookie);
     expect(result.passedThrough).toBe(true);
     expect(result.setCookie).toEqual([]);
-    expect(directus.callsTo("me")).toEqual([sessionIdOf(session.sessionToken)]);
-    expect(directus.callsTo("refresh")).toEqual([]);
+    expect(result.forwardedCookies).toContain(`${COOKIE}=${cookie}`);
+    expect(directus.calls).toEqual([]);
   });
 
   it("treats an unreadable cookie as no session and clears it", async () => {
@@ -149,59 +145,6 @@ describe("proxy: who may see which page", () => {
   });
 });
 
-describe("proxy: the profile reaches the page sealed", () => {
-  it("forwards the profile Directus gave for this very session, sealed", async () => {
-    const directus = fakeDirectus();
-    const result = await visit("/account", await cookieFor(directus.signIn()));
-    expect(result.profile).toEqual(ADA_PROFILE);
-    expect(result.forwardedNames).toContain(VERIFIED_PROFILE_HEADER);
-    // Sealed: not a profile anyone could have written.
-    expect(result.sealedProfile).not.toContain(ADA.email);
-    expect(() => JSON.parse(result.sealedProfile ?? "") as unknown).toThrow();
-  });
-
-  it("forwards the profile on the home page too", async () => {
-    const directus = fakeDirectus();
-    expect((await visit("/", await cookieFor(directus.signIn()))).profile).toEqual(ADA_PROFILE);
-  });
-
-  it("drops a profile header a visitor without a session sent", async () => {
-    const forged = sealProfile({ ...ADA_PROFILE, id: "user-2" });
-    for (const value of [forged, JSON.stringify(ADA_PROFILE)]) {
-      const result = await visit("/login", undefined, { [VERIFIED_PROFILE_HEADER]: value });
-      expect(result.passedThrough).toBe(true);
-      expect(result.sealedProfile).toBeNull();
-      expect(result.forwardedNames).not.toContain(VERIFIED_PROFILE_HEADER);
-    }
-  });
-
-  it("drops it on pages that read no profile, even for a signed-in customer", async () => {
-    const directus = fakeDirectus();
-    const cookie = await cookieFor(directus.signIn());
-    const result = await visit("/forgot-password", cookie, {
-      [VERIFIED_PROFILE_HEADER]: sealProfile({ ...ADA_PROFILE, id: "user-2" }),
-    });
-    expect(result.passedThrough).toBe(true);
-    expect(result.forwardedNames).not.toContain(VERIFIED_PROFILE_HEADER);
-  });
-
-  it("replaces a header a signed-in customer sent with the profile of their own session", async () => {
-    const directus = fakeDirectus({
-      users: [ADA, { id: "user-2", email: "eve@example.com", first_name: "Eve", last_name: null }],
-    });
-    const cookie = await cookieFor(directus.signIn("user-2"));
-    const result = await visit("/account", cookie, {
-      [VERIFIED_PROFILE_HEADER]: sealProfile(ADA_PROFILE),
-    });
-    expect(result.profile).toEqual({
-      id: "user-2",
-      email: "eve@example.com",
-      firstName: "Eve",
-      lastName: "",
-    });
-  });
-});
-
 describe("proxy: a copied cookie of a session Directus has ended", () => {
   /** Signed in, cookie copied; then signed out on another device (Directus deletes the session). */
   async function endedElsewhere() {
@@ -213,17 +156,27 @@ describe("proxy: a copied cookie of a session Directus has ended", () => {
     return { directus, cookie };
   }
 
-  it("sends a page request to /login?error=SessionExpired and clears the cookie", async () => {
+  /** The cookie is gone from the browser and from the request the sign-in page renders. */
+  function expectCookieCleared(result: Visit) {
+    expect(result.passedThrough).toBe(true);
+    expect(result.setCookie.join("\n")).toMatch(CLEARED);
+    expect(result.forwardedCookies ?? "").not.toContain(COOKIE);
+    expect(result.forwardedCookies).toContain("theme=dark");
+  }
+
+  it("clears it on the /login?error=SessionExpired a page sends it to, and lets that page say why", async () => {
     const { cookie } = await endedElsewhere();
-    const result = await visit("/account/settings?tab=2", cookie);
-    expectSessionExpiredRedirect(result, "/account/settings?tab=2");
-    expect(result.sealedProfile).toBeNull();
+    expectCookieCleared(await visit("/login?error=SessionExpired&callbackUrl=%2Faccount", cookie));
   });
 
   it("does the same for an RSC payload request (a client-side navigation or prefetch)", async () => {
     const { cookie } = await endedElsewhere();
-    const result = await visit("/account", cookie, RSC_PREFETCH);
-    expectSessionExpiredRedirect(result, "/account");
+    expectCookieCleared(await visit("/login?error=SessionExpired", cookie, RSC_PREFETCH));
+  });
+
+  it("shows /login and /register the form, with the cookie cleared, instead of sending it to /account", async () => {
+    const { cookie } = await endedElsewhere();
+    for (const path of ["/login", "/register"]) expectCookieCleared(await visit(path, cookie));
   });
 
   it("lets the session endpoint answer as signed out: the cookie leaves the request and the browser", async () => {
@@ -233,7 +186,6 @@ describe("proxy: a copied cookie of a session Directus has ended", () => {
     expect(result.forwardedCookies ?? "").not.toContain(COOKIE);
     expect(result.forwardedCookies).toContain("theme=dark");
     expect(result.setCookie.join("\n")).toMatch(CLEARED);
-    expect(result.sealedProfile).toBeNull();
   });
 
   it("while a live session's cookie keeps working on the session endpoint", async () => {
@@ -269,7 +221,7 @@ describe("proxy: a copied cookie of a session Directus has ended", () => {
     const directus = fakeDirectus();
     const cookie = await cookieFor(directus.signIn());
     customerMe(answer);
-    expectSessionExpiredRedirect(await visit("/account", cookie), "/account");
+    expectCookieCleared(await visit("/login?error=SessionExpired", cookie));
   });
 });
 
@@ -313,7 +265,7 @@ describe("proxy: the absolute lifetime", () => {
 });
 
 describe("proxy: refreshing the session", () => {
-  it("slides a due session, hands the new cookie to the browser and to this request, and reads the profile with it", async () => {
+  it("slides a due session and hands the new cookie to the browser and to the page, which reads the profile with it", async () => {
     const directus = fakeDirectus();
     const session = directus.signIn(ADA.id, { ageMs: DUE_MS });
     const result = await visit("/account", await cookieFor(session));
@@ -333,8 +285,7 @@ describe("proxy: refreshing the session", () => {
     expect(decoded).toMatchObject({ sub: ADA.id, signedInAt: session.signedInAt });
 
     expect(directus.callsTo("refresh")).toEqual([sessionIdOf(session.sessionToken)]);
-    expect(directus.callsTo("me")).toEqual([successor]);
-    expect(result.profile).toEqual(ADA_PROFILE);
+    expect(directus.callsTo("me")).toEqual([]);
     expect(result.forwardedCookies).toContain(`${COOKIE}=${value}`);
     expect(result.forwardedCookies).toContain("theme=dark");
   });
@@ -402,7 +353,6 @@ describe("proxy: refreshing the session", () => {
     );
     expect(new Set(successors).size).toBe(1);
     expect(successors[0]).toBeDefined();
-    for (const result of results) expect(result.profile).toEqual(ADA_PROFILE);
   });
 });
 
@@ -412,16 +362,15 @@ describe("proxy: when Directus cannot vouch for the session", () => {
     ["has no customer API (404)", () => directusError(404, "ROUTE_NOT_FOUND")],
     ["answers someone else's profile", () => HttpResponse.json({ data: { ...ADA, id: "user-2" } })],
   ])(
-    "answers 503 when the profile read %s, keeps the cookie and signs nobody out",
+    "answers a sign-in page 503 when the profile read %s, keeps the cookie and signs nobody out",
     async (_label, answer) => {
       const directus = fakeDirectus();
       const session = directus.signIn();
       customerMe(answer);
-      const result = await visit("/account", await cookieFor(session));
+      const result = await visit("/login", await cookieFor(session));
       expect(result.status).toBe(503);
       expect(result.response.headers.get("retry-after")).toBe("30");
       expect(result.setCookie).toEqual([]);
-      expect(result.sealedProfile).toBeNull();
       expect(directus.callsTo("sign-out")).toEqual([]);
       expect(directus.isLive(sessionIdOf(session.sessionToken))).toBe(true);
     },
@@ -431,7 +380,7 @@ describe("proxy: when Directus cannot vouch for the session", () => {
     const directus = fakeDirectus();
     const session = directus.signIn(ADA.id, { ageMs: DUE_MS });
     customerMe(() => directusError(500, "INTERNAL_SERVER_ERROR"));
-    const result = await visit("/account", await cookieFor(session));
+    const result = await visit("/login", await cookieFor(session));
     expect(result.status).toBe(503);
     const decoded = await decodeCookie(newCookieValue(result.setCookie) ?? "");
     const successor = sessionIdOf(decoded?.sessionToken);

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import { controlHeightClassName, secondaryButtonClassName } from "@/components/field-styles";
-import { getCurrentUser } from "@/lib/auth/session";
+import { requireCustomer } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Your account" };
 
@@ -15,9 +14,8 @@ function initials(firstName: string, lastName: string, email: string): string {
 }
 
 export default async function AccountPage() {
-  // The proxy already keeps signed-out visitors away; the page checks for itself all the same.
-  const user = await getCurrentUser();
-  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent("/account")}`);
+  // Reading the profile with the customer's own session is also what proves the session alive.
+  const user = await requireCustomer("/account");
 
   const fullName = [user.firstName, user.lastName].filter((s) => s.trim() !== "").join(" ");
 

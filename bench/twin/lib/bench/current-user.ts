@@ -1,20 +1,21 @@
 import "server-only";
-import { cache } from "react";
 import type { CurrentUser } from "@/lib/auth/session";
 import { readOwnProfile } from "@/lib/directus/sessions";
 
 /**
  * Bench-only (copied into the twin build by bench/twin.ts, never part of the real app). The twin of
- * `/account` imports `getCurrentUser` from here instead of lib/auth/session.ts. The app holds no
+ * `/account` imports `requireCustomer` from here instead of lib/auth/session.ts. The app holds no
  * credential that can read customers, so the cheapest honest read of the same profile is the very
- * Directus call the proxy makes, with a fixed session token (BENCH_SESSION_TOKEN): no cookie, no
+ * Directus call `/account` makes, with a fixed session token (BENCH_SESSION_TOKEN): no cookie, no
  * decryption, no refresh, no proxy. The difference to `/account` is then the app's own auth work.
  * Everything else lib/auth/session.ts exports passes through unchanged.
  */
 export * from "@/lib/auth/session";
 
-export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
+export async function requireCustomer(): Promise<CurrentUser> {
   const token = process.env.BENCH_SESSION_TOKEN;
   if (!token) throw new Error("BENCH_SESSION_TOKEN is not set");
-  return readOwnProfile(token);
-});
+  const profile = await readOwnProfile(token);
+  if (!profile) throw new Error("bench: Directus answered no profile for BENCH_SESSION_TOKEN");
+  return profile;
+}

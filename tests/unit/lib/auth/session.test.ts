@@ -1,50 +1,101 @@
+import type { JWT } from "next-auth/jwt";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { getCurrentUser } from "@/lib/auth/session";
-import { sealProfile, VERIFIED_PROFILE_HEADER } from "@/lib/auth/verified-profile";
-import type { CustomerProfile } from "@/lib/directus/sessions";
-import { setupServerTests } from "../../support/server";
+import { requireCustomer } from "@/lib/auth/session";
+import { encodeSession } from "@/lib/auth/session-jwt";
+import {
+  ADA,
+  HttpResponse,
+  TEST_ENV,
+  customerMe,
+  fakeDirectus,
+  sessionIdOf,
+  setupServerTests,
+} from "../../support/server";
 
-/** The request headers next/headers hands the page: what proxy.ts forwarded. */
-const request = vi.hoisted(() => ({ headers: new Headers() }));
+/** The cookies next/headers hands the page: what the browser sent, or what proxy.ts forwarded. */
+const jar = vi.hoisted(() => ({ cookies: [] as Array<{ name: string; value: string }> }));
 vi.mock("next/headers", () => ({
-  headers: vi.fn(async () => request.headers),
+  cookies: vi.fn(async () => ({ getAll: () => jar.cookies })),
 }));
 
-// msw with `onUnhandledRequest: 'error'`: getCurrentUser must not call Directus at all.
+/** next/navigation's redirect() throws to stop rendering; this one says where it was sent. */
+class Redirected extends Error {
+  constructor(readonly to: string) {
+    super(`redirected to ${to}`);
+  }
+}
+vi.mock("next/navigation", () => ({
+  redirect: (to: string) => {
+    throw new Redirected(to);
+  },
+}));
+
 setupServerTests();
 
-const ada: CustomerProfile = {
-  id: "user-1",
-  email: "ada@example.com",
-  firstName: "Ada",
-  lastName: "",
-};
-
 beforeEach(() => {
-  request.headers = new Headers();
+  jar.cookies = [];
 });
 
-describe("getCurrentUser", () => {
-  it("answers the profile the proxy sealed for this request, without asking Directus", async () => {
-    request.headers.set(VERIFIED_PROFILE_HEADER, sealProfile(ada));
-    expect(await getCurrentUser()).toEqual(ada);
+async function holdCookie(token: JWT): Promise<void> {
+  const value = await encodeSession({ token, secret: TEST_ENV.NEXTAUTH_SECRET });
+  jar.cookies = [
+    { name: "theme", value: "dark" },
+    { name: "next-auth.session-token", value },
+  ];
+}
+
+async function redirectOf(work: Promise<unknown>): Promise<string> {
+  const error: unknown = await work.catch((e: unknown) => e);
+  if (!(error instanceof Redirected)) throw new Error(`not a redirect: ${String(error)}`);
+  return error.to;
+}
+
+describe("requireCustomer: the page's own read is the session check", () => {
+  it("answers the profile Directus reads with the customer's own session", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn();
+    await holdCookie(session);
+    expect(await requireCustomer("/account")).toEqual({
+      id: ADA.id,
+      email: ADA.email,
+      firstName: ADA.first_name,
+      lastName: ADA.last_name,
+    });
+    expect(directus.callsTo("me")).toEqual([sessionIdOf(session.sessionToken)]);
   });
 
-  it("answers null when the proxy forwarded no profile (nobody signed in)", async () => {
-    request.headers.set("cookie", "next-auth.session-token=whatever");
-    expect(await getCurrentUser()).toBeNull();
+  it("sends a visitor without a session, or with a cookie that does not decode, to sign in", async () => {
+    fakeDirectus();
+    expect(await redirectOf(requireCustomer("/account"))).toBe("/login?callbackUrl=%2Faccount");
+    jar.cookies = [{ name: "next-auth.session-token", value: "garbage" }];
+    expect(await redirectOf(requireCustomer("/account/x?y=1"))).toBe(
+      "/login?callbackUrl=%2Faccount%2Fx%3Fy%3D1",
+    );
   });
 
-  it("answers null for a profile the proxy did not seal", async () => {
-    const forged = Buffer.from(JSON.stringify({ ...ada, id: "user-2" })).toString("base64url");
-    request.headers.set(VERIFIED_PROFILE_HEADER, `${forged}.c2lnbmF0dXJl`);
-    expect(await getCurrentUser()).toBeNull();
+  it("sends a session Directus has ended to sign in, saying so", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn();
+    await holdCookie(session);
+    directus.end(sessionIdOf(session.sessionToken));
+    expect(await redirectOf(requireCustomer("/account"))).toBe(
+      "/login?error=SessionExpired&callbackUrl=%2Faccount",
+    );
   });
 
-  it("answers null for a sealed profile whose payload was swapped", async () => {
-    const [, signature] = sealProfile(ada).split(".");
-    const [other] = sealProfile({ ...ada, id: "user-2" }).split(".");
-    request.headers.set(VERIFIED_PROFILE_HEADER, `${other}.${signature}`);
-    expect(await getCurrentUser()).toBeNull();
+  it("sends the visitor back through the proxy, which answers 503, when Directus cannot be reached", async () => {
+    const directus = fakeDirectus();
+    await holdCookie(directus.signIn());
+    customerMe(() => HttpResponse.error());
+    expect(await redirectOf(requireCustomer("/account"))).toBe("/account");
+  });
+
+  it("fails the page, never showing it, when Directus answers someone else's profile", async () => {
+    const directus = fakeDirectus();
+    await holdCookie(directus.signIn());
+    customerMe(() => HttpResponse.json({ data: { ...ADA, id: "user-2" } }));
+    const error = vi.spyOn(console, "error").mockImplementation(() => {});
+    await expect(requireCustomer("/account")).rejects.toThrow(/could not confirm/);
+    expect(error).toHaveBeenCalled();
   });
 });
