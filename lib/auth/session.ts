@@ -19,7 +19,7 @@ export type CurrentUser = CustomerProfile;
  * already kept the cookie (lifetime, slide) and forwarded a slid one to this request. Once per
  * request, however many components ask.
  */
-export const readCurrentCustomer = cache(async (): Promise<LiveProfile | { kind: "none" }> => {
+const readCurrentCustomer = cache(async (): Promise<LiveProfile | { kind: "none" }> => {
   const raw = readSessionCookie(await cookies());
   if (!raw) return { kind: "none" };
   const token = await decodeSession({ token: raw, secret: getEnv().NEXTAUTH_SECRET }).catch(
