@@ -89,7 +89,9 @@ test("signing out on one device ends every copy of that session on its next requ
     "the refused cookie is cleared",
   ).toEqual([]);
 
-  // The copy planted again: a full page load is refused the same way, with no waiting.
+  // The copy planted again: a full page load is refused the same way, with no waiting. Planted from
+  // a blank page, so that no prefetch of the sign-in page is the request that finds it refused.
+  await bPage.goto("about:blank");
   await b.addCookies(copied);
   const load = await bPage.goto("/account");
   expect(load?.status()).toBe(200);
