@@ -12,10 +12,10 @@ import { readOwnProfile } from "@/lib/directus/sessions";
  */
 export * from "@/lib/auth/session";
 
-export async function requireCustomer(): Promise<CurrentUser> {
+export async function requireCustomer(path: string): Promise<CurrentUser> {
   const token = process.env.BENCH_SESSION_TOKEN;
   if (!token) throw new Error("BENCH_SESSION_TOKEN is not set");
   const profile = await readOwnProfile(token);
-  if (!profile) throw new Error("bench: Directus answered no profile for BENCH_SESSION_TOKEN");
+  if (!profile) throw new Error(`bench: Directus answered no profile for ${path}`);
   return profile;
 }
