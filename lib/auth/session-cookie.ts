@@ -1,5 +1,7 @@
 import "server-only";
+import type { JWT } from "next-auth/jwt";
 import { getEnv, secureCookies } from "@/lib/env";
+import { decodeSession } from "./session-jwt";
 
 /**
  * next-auth's session cookie, named and configured exactly as next-auth does it (its `defaultCookies`
@@ -75,4 +77,14 @@ export function readSessionCookie(cookies: CookieReader): string | undefined {
 function chunkIndex(name: string): number {
   const suffix = Number.parseInt(name.split(".").pop() ?? "", 10);
   return Number.isNaN(suffix) ? 0 : suffix;
+}
+
+/**
+ * The claims of the browser's session cookie, or null when it sent none or it does not decode
+ * (expired, tampered, sealed with an old NEXTAUTH_SECRET): either way, no session.
+ */
+export async function readSessionToken(cookies: CookieReader): Promise<JWT | null> {
+  const raw = readSessionCookie(cookies);
+  if (!raw) return null;
+  return decodeSession({ token: raw, secret: getEnv().NEXTAUTH_SECRET }).catch(() => null);
 }

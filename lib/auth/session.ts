@@ -3,12 +3,10 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import type { CustomerProfile } from "@/lib/directus/sessions";
-import { getEnv } from "@/lib/env";
 import { retryThroughProxyIfDown } from "@/lib/http/retry-through-proxy";
 import { ROUTES } from "@/lib/routes";
 import { readLiveProfile, type LiveProfile } from "./live-session";
-import { readSessionCookie } from "./session-cookie";
-import { decodeSession } from "./session-jwt";
+import { readSessionToken } from "./session-cookie";
 
 export type CurrentUser = CustomerProfile;
 
@@ -20,11 +18,7 @@ export type CurrentUser = CustomerProfile;
  * request, however many components ask.
  */
 const readCurrentCustomer = cache(async (): Promise<LiveProfile | { kind: "none" }> => {
-  const raw = readSessionCookie(await cookies());
-  if (!raw) return { kind: "none" };
-  const token = await decodeSession({ token: raw, secret: getEnv().NEXTAUTH_SECRET }).catch(
-    () => null,
-  );
+  const token = await readSessionToken(await cookies());
   if (!token) return { kind: "none" };
   return readLiveProfile(token);
 });

@@ -1,13 +1,11 @@
 import "server-only";
-import { getEnv } from "@/lib/env";
 import { endSessionEverywhere } from "./end-session";
 import {
-  readSessionCookie,
+  readSessionToken,
   sessionCookieNames,
   writeSessionCookie,
   type sessionCookieOptions,
 } from "./session-cookie";
-import { decodeSession } from "./session-jwt";
 
 type CookieJar = {
   getAll(): Array<{ name: string; value: string }>;
@@ -21,11 +19,7 @@ type CookieJar = {
  * an old secret) stands for no session.
  */
 export async function endBrowserSession(jar: Pick<CookieJar, "getAll">): Promise<void> {
-  const raw = readSessionCookie(jar);
-  if (!raw) return;
-  const token = await decodeSession({ token: raw, secret: getEnv().NEXTAUTH_SECRET }).catch(
-    () => null,
-  );
+  const token = await readSessionToken(jar);
   if (typeof token?.sessionToken === "string") await endSessionEverywhere(token.sessionToken);
 }
 
