@@ -1,5 +1,4 @@
 // @ts-check
-import { nextConfigHeaders } from "./lib/security/headers.js";
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -7,10 +6,8 @@ const nextConfig = {
   output: "standalone",
   poweredByHeader: false,
   reactStrictMode: true,
-  // Security headers on every response, including those proxy.ts never sees (see lib/security/headers.js).
-  async headers() {
-    return nextConfigHeaders({ development: process.env.NODE_ENV === "development" });
-  },
+  // Security headers are set at the door, on every answer (lib/security/answer-headers.ts), not here:
+  // a rule here would replace the policy that carries each page's nonce.
 };
 
 export default nextConfig;

@@ -1,6 +1,7 @@
 import type { JWT } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
-import { checkSession, type LiveSession } from "@/lib/auth/live-session";
+import { KEPT_SESSION_COOKIE } from "@/lib/auth/kept-session";
+import { checkSession, keptForSeconds, type LiveSession } from "@/lib/auth/live-session";
 import { decodeSession, encodeSession } from "@/lib/auth/session-jwt";
 import { isLinkTokenPage, linkTokenCookie, tokenInQuery } from "@/lib/auth/link-token";
 import { isDirectusAvailable } from "@/lib/directus/client";
@@ -8,6 +9,7 @@ import {
   readSessionCookie,
   sessionCookieName,
   sessionCookieNames,
+  writeKeptMarker,
   writeSessionCookie,
 } from "@/lib/auth/session-cookie";
 import { getEnv } from "@/lib/env";
@@ -15,8 +17,7 @@ import { matchesAny, ROUTES } from "@/lib/routes";
 import { refuseMalformedActionPost } from "@/lib/http/action-post";
 import { rejectCrossSite } from "@/lib/http/same-origin";
 import { unavailablePage } from "@/lib/http/unavailable-page";
-import { createNonce, securityHeaders } from "@/lib/security/headers";
-import { securityContext } from "@/lib/security/runtime";
+import { nonceInPolicy } from "@/lib/security/headers";
 
 /**
  * Runs before pages: keeps visitors without a session off protected pages, sends signed-in ones away
@@ -26,9 +27,12 @@ import { securityContext } from "@/lib/security/runtime";
  * this very request; a server component could do neither. Whether Directus still honours the session
  * is asked by whatever shows the customer's data: a protected page's own read (lib/auth/session.ts),
  * and here, for the session endpoint and for a sign-in page holding a cookie (before sending its
- * visitor on as signed in, or to clear a cookie a page found refused). Every answer also gets the
- * security headers, with a fresh Content-Security-Policy nonce that Next puts on the scripts of this
- * page.
+ * visitor on as signed in, or to clear a cookie a page found refused).
+ *
+ * A protected page's plain read skips the proxy while its cookie needs nothing from it: the door
+ * marks such requests (lib/auth/kept-session.ts) and `config.matcher` leaves them out. The security
+ * headers and the page's CSP nonce are set at the door too (lib/security/answer-headers.ts), so they
+ * are on every answer, this proxy's included.
  */
 
 function isProtected(pathname: string): boolean {
@@ -52,7 +56,7 @@ function needsLiveCheck(pathname: string): boolean {
   return pathname === SESSION_ENDPOINT || isSignInPage(pathname);
 }
 
-type SessionState = { kind: "none"; unreadableCookie: boolean } | LiveSession;
+type SessionState = { kind: "none"; unreadableCookie: boolean } | (LiveSession & { token: JWT });
 
 async function sessionState(req: NextRequest, needProfile: boolean): Promise<SessionState> {
   const raw = readSessionCookie(req.cookies);
@@ -65,15 +69,19 @@ async function sessionState(req: NextRequest, needProfile: boolean): Promise<Ses
     token = null;
   }
   if (!token) return { kind: "none", unreadableCookie: true };
-  return checkSession(token, { needProfile });
+  return { ...(await checkSession(token, { needProfile })), token };
 }
 
 /** What to do with the session cookie; `existing` lists the names (chunks included) the browser sent. */
 type CookieChange = { existing: string[] } & ({ set: string } | { clear: true });
 
-/** The browser's copy. */
-function applyCookie(res: NextResponse, change: CookieChange | null): NextResponse {
+/**
+ * The browser's copy; and, when `keptFor` seconds are given, the kept marker that lets the door skip
+ * the proxy for that long (lib/auth/kept-session.ts).
+ */
+function applyCookie(res: NextResponse, change: CookieChange | null, keptFor = 0): NextResponse {
   if (change) writeSessionCookie(res.cookies, change.existing, "set" in change ? change.set : null);
+  if (keptFor > 0) writeKeptMarker(res.cookies, keptFor);
   return res;
 }
 
@@ -90,9 +98,8 @@ function loginUrl(req: NextRequest, params: Record<string, string>): URL {
   return url;
 }
 
-/** Security headers for this answer; redirects are never to be cached (they may carry Set-Cookie). */
-function secured(res: NextResponse, headers: Record<string, string>): NextResponse {
-  for (const [key, value] of Object.entries(headers)) res.headers.set(key, value);
+/** Redirects are never to be cached: they may carry Set-Cookie. */
+function uncachedIfRedirect(res: NextResponse): NextResponse {
   if (res.headers.has("location")) res.headers.set("Cache-Control", "no-store");
   return res;
 }
@@ -120,19 +127,15 @@ function moveLinkTokenToCookie(req: NextRequest): NextResponse | null {
 
 export default async function proxy(req: NextRequest): Promise<NextResponse> {
   const { pathname, search } = req.nextUrl;
-  const nonce = createNonce();
-  const security = securityHeaders({ pathname, nonce, ...securityContext() });
   const moved = moveLinkTokenToCookie(req);
-  if (moved) return secured(moved, security);
+  if (moved) return uncachedIfRedirect(moved);
   // Pages take POSTs only as their forms' Server Actions. Next refuses a cross-site or malformed one
   // too, but as a 500; these answer 403 or a plain 4xx before any work.
   const refusedPost =
     req.method === "POST" && pathname !== SESSION_ENDPOINT
       ? (rejectCrossSite(req) ?? (await refuseMalformedActionPost(req)))
       : null;
-  if (refusedPost) {
-    return secured(new NextResponse(refusedPost.body, refusedPost), security);
-  }
+  if (refusedPost) return new NextResponse(refusedPost.body, refusedPost);
   const state = await sessionState(req, needsLiveCheck(pathname));
 
   const existing = sessionCookieNames(req.cookies);
@@ -147,9 +150,15 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   } else if (state.kind === "ended" || (state.kind === "none" && state.unreadableCookie)) {
     change = { existing, clear: true };
   }
+  // Renewed whenever the cookie is: a marker from before a slide would expire before the next one.
+  const keptFor =
+    state.kind === "active" && (change || !req.cookies.has(KEPT_SESSION_COOKIE))
+      ? keptForSeconds(state.refreshed ?? state.token, Date.now())
+      : 0;
 
   const callbackUrl = `${pathname}${search}`;
-  const redirect = (url: URL) => secured(applyCookie(NextResponse.redirect(url), change), security);
+  const redirect = (url: URL) =>
+    uncachedIfRedirect(applyCookie(NextResponse.redirect(url), change, keptFor));
   if (isProtected(pathname) && state.kind === "ended") {
     return redirect(loginUrl(req, { error: "SessionExpired", callbackUrl }));
   }
@@ -162,9 +171,6 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   }
 
   forwardRequestCookie(req, change);
-  // Next takes the nonce for its scripts from the policy on the request it renders.
-  const csp = security["Content-Security-Policy"];
-  if (csp) req.headers.set("content-security-policy", csp);
 
   // Every page here either needs Directus or leads to a form that does. A page cannot answer 503
   // itself (see lib/http/unavailable-page.ts), so when Directus is down the proxy does, leaving the
@@ -175,7 +181,11 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
     !answersItself && (state.kind === "unavailable" || !(await isDirectusAvailable()));
   if (directusDown) {
     const res = new NextResponse(
-      unavailablePage({ nonce, retryPath: callbackUrl, appName: getEnv().APP_NAME }),
+      unavailablePage({
+        nonce: nonceInPolicy(req.headers.get("content-security-policy")),
+        retryPath: callbackUrl,
+        appName: getEnv().APP_NAME,
+      }),
       {
         status: 503,
         headers: {
@@ -185,17 +195,21 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
         },
       },
     );
-    return secured(applyCookie(res, change), security);
+    return applyCookie(res, change);
   }
 
   const res = NextResponse.next({ request: { headers: req.headers } });
-  return secured(applyCookie(res, change), security);
+  return applyCookie(res, change, keptFor);
 }
 
 export const config = {
   matcher: [
-    // Everything but next-auth's own endpoints, our JSON auth endpoints and static files…
-    "/((?!api/auth/|_next/static/|_next/image|favicon\\.ico|.*\\.[A-Za-z0-9]+$).*)",
+    // Everything but next-auth's own endpoints, our JSON auth endpoints, static files and the
+    // protected page reads the door marked as needing nothing from the proxy (KEPT_SESSION_HEADER)…
+    {
+      source: "/((?!api/auth/|_next/static/|_next/image|favicon\\.ico|.*\\.[A-Za-z0-9]+$).*)",
+      missing: [{ type: "header", key: "x-customer-auth-session-kept" }],
+    },
     // …except the session endpoint: it re-issues the cookie, so it must see the checked session first.
     "/api/auth/session",
   ],

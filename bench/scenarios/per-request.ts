@@ -2,7 +2,7 @@
  * 1 and 5. What auth costs per page (the protected /account against its unprotected twin and a page
  * that only passes through proxy.ts), and the server's memory while it serves them.
  */
-import type { SignInResult } from "../auth-client";
+import { cookieHeader, cookiePairs, type SignInResult } from "../auth-client";
 import { CONFIG, TARGETS } from "../config";
 import { countsSince, type Counts } from "../counting-proxy";
 import { log } from "../lifecycle";
@@ -45,6 +45,26 @@ function rejectedNote(result: LoadResult): string {
   return `; ${result.rejected} answers failed the check (status ${statuses || "?"}), ${result.errors} errors`;
 }
 
+/**
+ * The sign-in's 303 lands a browser on /account, whose answer may set more cookies (the proxy's kept
+ * marker, lib/auth/kept-session.ts): the load then sends what a browser would from there on.
+ */
+async function landedCookies(stack: Stack, cookie: string): Promise<string> {
+  const res = await fetch(`${stack.appUrl}/account`, { headers: { cookie }, redirect: "manual" });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`bench: /account after sign-in answered ${res.status}`);
+  const jar = new Map(
+    cookie
+      .split("; ")
+      .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+  );
+  for (const [name, value] of cookiePairs(res)) {
+    if (value === "") jar.delete(name);
+    else jar.set(name, value);
+  }
+  return cookieHeader(jar);
+}
+
 export async function measurePerRequest(stack: Stack) {
   const { perRequest } = CONFIG;
   const email = stack.users.main.email;
@@ -53,10 +73,11 @@ export async function measurePerRequest(stack: Stack) {
 
   let session: SignInResult | undefined;
   const freshFor = (CONFIG.sessionTtlSeconds * 1_000) / 3 - 5_000;
-  /** A session that stays clear of its refresh for the whole round. */
+  /** A session that stays clear of its refresh for the whole round, with the cookies a browser holds. */
   const ensureSession = async (seconds: number) => {
     if (!session || Date.now() + seconds * 1000 > session.signedInAt + freshFor) {
-      session = await signInOrExplain(stack, stack.users.main);
+      const signedIn = await signInOrExplain(stack, stack.users.main);
+      session = { ...signedIn, cookie: await landedCookies(stack, signedIn.cookie) };
     }
   };
   const run = async (arm: Arm, seconds: number) => {

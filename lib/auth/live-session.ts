@@ -5,7 +5,7 @@ import { readOwnProfile, type CustomerProfile } from "@/lib/directus/sessions";
 import { getEnv } from "@/lib/env";
 import { endSessionEverywhere } from "./end-session";
 import { refreshSession } from "./refresh";
-import { sessionTokensIn } from "./tokens";
+import { refreshIntervalMs, sessionTokensIn } from "./tokens";
 
 /**
  * Whether a decoded session cookie still stands for a live Directus session. Directus is the
@@ -29,6 +29,18 @@ export function pastAbsoluteLifetime(token: JWT, now: number): boolean {
   const { signedInAt } = token;
   if (typeof signedInAt !== "number") return true;
   return now - signedInAt >= getEnv().SESSION_ABSOLUTE_MAX_AGE * 1000;
+}
+
+/**
+ * How long, from `now`, this session cookie needs nothing from the proxy: until its slide is due or
+ * its absolute lifetime ends, whichever is first; 0 when either is already here.
+ */
+export function keptForSeconds(token: JWT, now: number): number {
+  const tokens = sessionTokensIn(token);
+  if (!tokens || typeof token.signedInAt !== "number") return 0;
+  const slideDue = tokens.sessionIssuedAt + refreshIntervalMs(tokens);
+  const lifetimeEnds = token.signedInAt + getEnv().SESSION_ABSOLUTE_MAX_AGE * 1000;
+  return Math.max(0, Math.floor((Math.min(slideDue, lifetimeEnds) - now) / 1000));
 }
 
 export async function checkSession(

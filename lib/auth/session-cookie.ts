@@ -1,6 +1,7 @@
 import "server-only";
 import type { JWT } from "next-auth/jwt";
 import { getEnv, secureCookies } from "@/lib/env";
+import { KEPT_SESSION_COOKIE } from "./kept-session";
 import { decodeSession } from "./session-jwt";
 
 /**
@@ -31,7 +32,8 @@ type CookieWriter = {
  * Sets the session cookie to `value`, or clears it (`null`), on a response's or a Server Action's
  * cookies. Every chunk in `existing` (the names the browser sent) other than the new cookie is cleared:
  * chunks (`name.0`…) of an older, larger cookie must not be read back together with the new one.
- * Deleting a __Secure- cookie needs the same Secure/Path attributes as setting it.
+ * Deleting a __Secure- cookie needs the same Secure/Path attributes as setting it. Clearing the
+ * session also clears its kept marker (lib/auth/kept-session.ts).
  */
 export function writeSessionCookie(
   jar: CookieWriter,
@@ -44,6 +46,15 @@ export function writeSessionCookie(
     if (value === null || stale !== name) jar.set(stale, "", { ...options, maxAge: 0 });
   }
   if (value !== null) jar.set(name, value, options);
+  else jar.set(KEPT_SESSION_COOKIE, "", { ...options, maxAge: 0 });
+}
+
+/**
+ * Tells the door the session cookie needs nothing from the proxy for `seconds`
+ * (lib/auth/kept-session.ts): set with the session cookie's own attributes, for that long.
+ */
+export function writeKeptMarker(jar: CookieWriter, seconds: number): void {
+  jar.set(KEPT_SESSION_COOKIE, "1", { ...sessionCookieOptions(), maxAge: seconds });
 }
 
 /** Names of the session cookie and of any chunks (`.0`, `.1`…) next-auth splits a large one into. */

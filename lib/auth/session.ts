@@ -5,7 +5,7 @@ import { cache } from "react";
 import type { CustomerProfile } from "@/lib/directus/sessions";
 import { retryThroughProxyIfDown } from "@/lib/http/retry-through-proxy";
 import { ROUTES } from "@/lib/routes";
-import { readLiveProfile, type LiveProfile } from "./live-session";
+import { pastAbsoluteLifetime, readLiveProfile, type LiveProfile } from "./live-session";
 import { readSessionToken } from "./session-cookie";
 
 export type CurrentUser = CustomerProfile;
@@ -13,13 +13,16 @@ export type CurrentUser = CustomerProfile;
 /**
  * The customer behind this request's session cookie, read from Directus with their own session.
  * That read is the session check (lib/auth/live-session.ts): the page asks it while it renders, so
- * Directus's answer overlaps the rendering instead of holding it up in the proxy. proxy.ts has
- * already kept the cookie (lifetime, slide) and forwarded a slid one to this request. Once per
- * request, however many components ask.
+ * Directus's answer overlaps the rendering instead of holding it up in the proxy. proxy.ts keeps the
+ * cookie (lifetime, slide) and forwards a slid one to this request, but a plain read whose cookie
+ * needed nothing may have skipped it (lib/auth/kept-session.ts), so the absolute lifetime is checked
+ * here too. Once per request, however many components ask.
  */
 const readCurrentCustomer = cache(async (): Promise<LiveProfile | { kind: "none" }> => {
   const token = await readSessionToken(await cookies());
   if (!token) return { kind: "none" };
+  // The sign-in page this sends the visitor to ends the Directus session and clears the cookie.
+  if (pastAbsoluteLifetime(token, Date.now())) return { kind: "ended" };
   return readLiveProfile(token);
 });
 

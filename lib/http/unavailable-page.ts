@@ -48,7 +48,8 @@ export function unavailablePage({
   retryPath,
   appName,
 }: {
-  nonce: string;
+  /** This answer's CSP nonce, as the door set it; without it the policy blocks the page's style. */
+  nonce: string | undefined;
   retryPath: string;
   appName: string;
 }): string {
@@ -59,7 +60,7 @@ export function unavailablePage({
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>Temporarily unavailable · ${escapeHtml(appName)}</title>
-<style nonce="${escapeHtml(nonce)}">${STYLE}</style>
+<style${nonce ? ` nonce="${escapeHtml(nonce)}"` : ""}>${STYLE}</style>
 </head>
 <body>
 <main>

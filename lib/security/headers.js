@@ -1,23 +1,20 @@
 // @ts-check
 /**
- * The security headers of every response, built in one place. Plain JavaScript (type-checked) because
- * next.config.js imports it as well as proxy.ts: the config is loaded before any TypeScript is compiled.
+ * The security headers of every response, built in one place. Plain JavaScript (type-checked) so that
+ * any part of the app, TypeScript-compiled or not, can use it.
  *
  * Who sets what:
- * - proxy.ts, on pages, their redirects and /api/auth/session: the whole set, with a fresh nonce in the
- *   Content-Security-Policy (Next reads it from the request's CSP header and puts it on its scripts).
- * - next.config.js `headers()`, on everything, including what the proxy skips (next-auth's other
- *   endpoints, our JSON routes, static files): the same set without a nonce and without HSTS, because
- *   `next build` records them in its routes manifest, before the app's URL is known.
- * - lib/security/runtime.ts, on route handler answers: the API set, with HSTS decided at run time.
- * A response that passes through the proxy gets the proxy's value for a header both set.
+ * - lib/security/answer-headers.ts, at the Node server's door, on every answer (pages, the proxy's
+ *   redirects and 503 page, route handlers, static files): the whole set, with HSTS decided at run
+ *   time and, for pages, a fresh nonce in the Content-Security-Policy (Next reads it from the
+ *   request's CSP header and puts it on its scripts).
+ * - lib/security/runtime.ts, on route handler answers: the API set again, so each is complete by
+ *   itself, plus Cache-Control: no-store.
  */
 
-/** Pages a mailed link with a one-time token opens: no Referer may take it to anyone, not even us. */
-export const TOKEN_PAGES = ["/reset-password", "/verify-email"];
-
 /**
- * Their Referrer-Policy. The proxy moves the token out of the address before either page renders
+ * The Referrer-Policy of the pages a mailed link with a one-time token opens: no Referer may take
+ * the token to anyone. The proxy moves the token out of the address before either page renders
  * (lib/auth/link-token.ts), so what a Referer could carry is the bare path. Both are `same-origin`,
  * not `no-referrer`: their forms are real POSTs (they must work without JavaScript), and from a
  * `no-referrer` page browsers send such a POST with `Origin: null`, which Next's Server Action origin
@@ -46,6 +43,16 @@ export const API_CONTENT_SECURITY_POLICY =
 const PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()";
 
 /**
+ * The nonce in a page policy (the request's, as the door set it), or undefined.
+ *
+ * @param {string | null | undefined} policy
+ * @returns {string | undefined}
+ */
+export function nonceInPolicy(policy) {
+  return /'nonce-([A-Za-z0-9+/]+={0,2})'/.exec(policy ?? "")?.[1];
+}
+
+/**
  * A fresh, unguessable value for one response: 128 random bits, base64.
  * @returns {string}
  */
@@ -57,7 +64,7 @@ export function createNonce() {
 /**
  * The page policy. With a nonce, Next's inline bootstrap scripts and the scripts they load run
  * ('strict-dynamic'; 'self' is the fallback of browsers without CSP level 3) and nothing else does.
- * Without one (pages the proxy did not see), no inline script runs: the server-rendered HTML and its
+ * Without one, no inline script runs: the server-rendered HTML and its
  * stylesheet still show. `next dev` needs eval (React's debugging), inline styles injected by its
  * runtime and a websocket for hot reload; production gets none of them.
  *
@@ -123,38 +130,4 @@ export function securityHeaders({ pathname, https, development = false, nonce })
   };
   if (https) headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY;
   return headers;
-}
-
-/**
- * @param {Record<string, string>} headers
- * @returns {Array<{ key: string, value: string }>}
- */
-function asList(headers) {
-  return Object.entries(headers).map(([key, value]) => ({ key, value }));
-}
-
-/**
- * For next.config.js `headers()`. Later entries win for the same header, so the general rule comes
- * first. Cache-Control is set for the auth endpoints only: Next sets its own on pages (dynamic pages
- * get `private, no-cache, no-store, max-age=0, must-revalidate`) and overrides any set here.
- *
- * @param {{ development?: boolean }} [options]
- * @returns {Array<{ source: string, headers: Array<{ key: string, value: string }> }>}
- */
-export function nextConfigHeaders({ development = false } = {}) {
-  return [
-    {
-      source: "/:path*",
-      headers: asList(securityHeaders({ pathname: "/", https: false, development })),
-    },
-    {
-      source: "/api/:path*",
-      headers: [{ key: "Content-Security-Policy", value: API_CONTENT_SECURITY_POLICY }],
-    },
-    { source: "/api/auth/:path*", headers: [{ key: "Cache-Control", value: "no-store" }] },
-    ...TOKEN_PAGES.map((source) => ({
-      source,
-      headers: [{ key: "Referrer-Policy", value: referrerPolicy(source) }],
-    })),
-  ];
 }

@@ -83,7 +83,18 @@ describe("requireCustomer: the page's own read is the session check", () => {
     );
   });
 
-  it("sends the visitor back through the proxy, which answers 503, when Directus cannot be reached", async () => {
+  it("sends a session past its absolute lifetime to sign in without asking Directus: the proxy may not have run", async () => {
+    const directus = fakeDirectus();
+    const session = directus.signIn();
+    const absoluteMs = Number(TEST_ENV.SESSION_ABSOLUTE_MAX_AGE) * 1000;
+    await holdCookie({ ...session, signedInAt: Date.now() - absoluteMs - 1_000 });
+    expect(await redirectOf(requireCustomer("/account"))).toBe(
+      "/login?error=SessionExpired&callbackUrl=%2Faccount",
+    );
+    expect(directus.callsTo("me")).toEqual([]);
+  });
+
+  it("sends the visitor back to the same address when Directus cannot be reached: the failure was reported, so the door sends that request through the proxy, which answers 503", async () => {
     const directus = fakeDirectus();
     await holdCookie(directus.signIn());
     customerMe(() => HttpResponse.error());

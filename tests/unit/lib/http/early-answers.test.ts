@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACTION_BODY_MAX_BYTES } from "@/lib/http/action-post";
 import { PAGE_POST_MAX_BYTES } from "@/lib/http/early-answers";
-import { pinSocketAddress } from "@/lib/http/socket-address";
+import { installDoor } from "@/lib/http/door";
 
 /**
  * A real Node server with the hook instrumentation.ts installs. Its handler stands in for Next: it
@@ -14,7 +14,7 @@ let base: string;
 const reached: string[] = [];
 
 beforeAll(async () => {
-  pinSocketAddress();
+  installDoor({ security: { https: false, development: false } });
   server = http.createServer((req, res) => {
     reached.push(`${req.method} ${req.url}`);
     if (req.url === "/api/auth/refuse") {

@@ -5,7 +5,7 @@ import {
   API_CONTENT_SECURITY_POLICY,
   contentSecurityPolicy,
   createNonce,
-  nextConfigHeaders,
+  nonceInPolicy,
   securityHeaders,
 } from "@/lib/security/headers";
 
@@ -144,42 +144,16 @@ describe("securityHeaders", () => {
   });
 });
 
-describe("next.config.js headers()", () => {
-  it("is nextConfigHeaders(): one source for the static headers", async () => {
-    expect(await nextConfig.headers?.()).toEqual(nextConfigHeaders());
+describe("nonceInPolicy", () => {
+  it("finds the nonce the door put in a page policy, and nothing in a policy without one", () => {
+    expect(nonceInPolicy(contentSecurityPolicy({ nonce: NONCE }))).toBe(NONCE);
+    expect(nonceInPolicy(contentSecurityPolicy({}))).toBeUndefined();
+    expect(nonceInPolicy(null)).toBeUndefined();
   });
+});
 
-  /** The headers Next would send for `path`: every matching rule in order, later ones winning. */
-  function headersFor(path: string): Record<string, string> {
-    const result: Record<string, string> = {};
-    for (const rule of nextConfigHeaders()) {
-      const pattern = rule.source.replace("/:path*", "(/.*)?");
-      if (!new RegExp(`^${pattern}$`).test(path)) continue;
-      for (const { key, value } of rule.headers) result[key] = value;
-    }
-    return result;
-  }
-
-  it("covers what the proxy skips: next-auth's endpoints get the API policy and no-store", () => {
-    const headers = headersFor("/api/auth/callback/credentials");
-    expect(headers["Content-Security-Policy"]).toBe(API_CONTENT_SECURITY_POLICY);
-    expect(headers["Cache-Control"]).toBe("no-store");
-    expect(headers["X-Content-Type-Options"]).toBe("nosniff");
-    expect(headers["X-Frame-Options"]).toBe("DENY");
-  });
-
-  it("gives pages it alone serves a policy without a nonce, so no inline script runs there", () => {
-    const headers = headersFor("/missing.txt");
-    expect(headers["Content-Security-Policy"]).toBe(contentSecurityPolicy({}));
-    expect(headers).not.toHaveProperty("Cache-Control");
-    expect(headersFor("/reset-password")["Referrer-Policy"]).toBe("same-origin");
-    expect(headersFor("/verify-email")["Referrer-Policy"]).toBe("same-origin");
-    expect(headersFor("/login")["Referrer-Policy"]).toBe("strict-origin-when-cross-origin");
-  });
-
-  it("holds no nonce and no HSTS: the build that records them does not know the app's URL", () => {
-    const all = JSON.stringify(nextConfigHeaders());
-    expect(all).not.toContain("nonce-");
-    expect(all).not.toContain("Strict-Transport-Security");
+describe("next.config.js", () => {
+  it("sets no headers: a rule there would replace the policy that carries each page's nonce", () => {
+    expect(nextConfig.headers).toBeUndefined();
   });
 });
