@@ -21,6 +21,7 @@ import {
   updateCustomer,
 } from "./fixtures";
 import { type Answer, CookieJar, send, signInOverHttp, signOutOverHttp } from "./http-client";
+import { KEPT_SESSION_COOKIE } from "@/lib/auth/kept-session";
 
 const SESSION_COOKIE = "next-auth.session-token";
 
@@ -59,8 +60,10 @@ test("signing out on one device ends every copy of that session on its next requ
   const customer = await createActiveCustomer();
   const a = await signedInDevice(browser, customer);
 
-  // B holds a copy of A's cookies, as a stolen or synced cookie would be.
+  // B holds a copy of A's cookies, as a stolen or synced cookie would be. The copy includes the kept
+  // marker, so B's plain page loads skip the proxy: the page's own read must refuse them.
   const copied = await a.context.cookies();
+  expect(copied.map((cookie) => cookie.name)).toContain(KEPT_SESSION_COOKIE);
   const b = await browser.newContext({ baseURL: stack.appUrl });
   const bPage = await b.newPage();
   const serverErrors = watchServerErrors(bPage);
@@ -85,8 +88,10 @@ test("signing out on one device ends every copy of that session on its next requ
   await expectSessionEnded(bPage);
   expect(rscRequests, "a client-side navigation, not a page load").toContain("/");
   expect(
-    (await b.cookies()).filter((cookie) => cookie.name.startsWith(SESSION_COOKIE)),
-    "the refused cookie is cleared",
+    (await b.cookies()).filter(
+      (cookie) => cookie.name.startsWith(SESSION_COOKIE) || cookie.name === KEPT_SESSION_COOKIE,
+    ),
+    "the refused cookie and its marker are cleared",
   ).toEqual([]);
 
   // The copy planted again: a full page load is refused the same way, with no waiting. Planted from

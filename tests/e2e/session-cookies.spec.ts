@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from "@playwright/test";
 import { encode } from "next-auth/jwt";
+import { KEPT_SESSION_COOKIE } from "@/lib/auth/kept-session";
 import { createActiveCustomer, expect, signIn, stack, test } from "./fixtures";
 
 /**
@@ -30,8 +31,11 @@ test.beforeAll(async ({ browser }) => {
 test("over http the cookies are HttpOnly and SameSite=Lax, host-only, without Secure or prefix", async () => {
   // The sign-in form posts to its Server Action, which sets the session cookie and the known-device
   // cookie; next-auth's csrf and callback-url cookies belong to its client, which no page uses now.
+  // /account's proxy adds the kept marker (lib/auth/kept-session.ts).
   const ours = signedInCookies;
-  expect(ours.map((c) => c.name).sort()).toEqual(["known-device", SESSION_COOKIE].sort());
+  expect(ours.map((c) => c.name).sort()).toEqual(
+    [KEPT_SESSION_COOKIE, "known-device", SESSION_COOKIE].sort(),
+  );
   for (const cookie of ours) {
     expect(cookie.httpOnly, cookie.name).toBe(true);
     expect(cookie.sameSite, cookie.name).toBe("Lax");
@@ -43,6 +47,10 @@ test("over http the cookies are HttpOnly and SameSite=Lax, host-only, without Se
   // It ends with the next-auth session (SESSION_MAX_AGE_SECONDS), not with the browser.
   const session = ours.find((c) => c.name === SESSION_COOKIE);
   expect(session?.expires ?? 0).toBeGreaterThan(Date.now() / 1000);
+  // The marker lasts until the slide is due (a third of the idle lifetime), never as long.
+  const kept = ours.find((c) => c.name === KEPT_SESSION_COOKIE);
+  expect(kept?.expires ?? 0).toBeGreaterThan(Date.now() / 1000);
+  expect(kept?.expires ?? Infinity).toBeLessThan(session?.expires ?? 0);
 });
 
 /** Flips one character in the middle of the JWE's ciphertext: the authentication tag no longer fits. */
