@@ -108,11 +108,14 @@ export function summaryRows({
       verdict: "INFO",
     },
     {
-      measurement: "1. … extra Next CPU: proxy.ts with no session / session check",
+      // A signed-in browser's plain reads of /account skip proxy.ts (lib/auth/kept-session.ts), so the
+      // protected arm is compared with the twin directly; the proxied arm shows what a request that
+      // does pass through the proxy costs.
+      measurement: "1. … extra Next CPU per page: protected / a read through proxy.ts (no session)",
       figure:
-        `${signedMs(pr.cpuMsPerPage.next.proxied - pr.cpuMsPerPage.next.unprotected)} / ` +
-        `${signedMs(pr.cpuMsPerPage.next.protected - pr.cpuMsPerPage.next.proxied)} per page`,
-      target: `≤ ${TARGETS.extraNextCpuMs} ms together`,
+        `${signedMs(pr.cpuMsPerPage.next.protected - pr.cpuMsPerPage.next.unprotected)} / ` +
+        `${signedMs(pr.cpuMsPerPage.next.proxied - pr.cpuMsPerPage.next.unprotected)} per page`,
+      target: `protected ≤ ${TARGETS.extraNextCpuMs} ms`,
       verdict: verdict(
         pr.cpuMsPerPage.next.protected - pr.cpuMsPerPage.next.unprotected <= TARGETS.extraNextCpuMs,
         pr.valid,
