@@ -1,6 +1,6 @@
 import type { JWT } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
-import { KEPT_SESSION_COOKIE } from "@/lib/auth/kept-session";
+import { KEPT_SESSION_COOKIE, keptUntilAhead } from "@/lib/auth/kept-session";
 import { checkSession, keptForSeconds, type LiveSession } from "@/lib/auth/live-session";
 import { decodeSession, encodeSession } from "@/lib/auth/session-jwt";
 import { isLinkTokenPage, linkTokenCookie, tokenInQuery } from "@/lib/auth/link-token";
@@ -152,7 +152,8 @@ export default async function proxy(req: NextRequest): Promise<NextResponse> {
   }
   // Renewed whenever the cookie is: a marker from before a slide would expire before the next one.
   const keptFor =
-    state.kind === "active" && (change || !req.cookies.has(KEPT_SESSION_COOKIE))
+    state.kind === "active" &&
+    (change || !keptUntilAhead(req.cookies.get(KEPT_SESSION_COOKIE)?.value, Date.now()))
       ? keptForSeconds(state.refreshed ?? state.token, Date.now())
       : 0;
 

@@ -10,8 +10,9 @@ import { matchesAny, ROUTES } from "@/lib/routes";
  * Next's proxy machinery alone costs a page about as much CPU as its whole rendering budget for auth
  * (docs/architecture.md, "Why protected pages mostly skip the proxy").
  *
- * - When the proxy finds a session active, it sets KEPT_SESSION_COOKIE to expire when the cookie
- *   next needs it (the slide, or the end of the absolute lifetime, whichever comes first).
+ * - When the proxy finds a session active, it sets KEPT_SESSION_COOKIE to the time (epoch seconds)
+ *   the cookie next needs it (the slide, or the end of the absolute lifetime, whichever comes first),
+ *   and to expire then. The door compares the time too: not every client honours Max-Age.
  * - The door (lib/http/door.ts) marks a GET or HEAD of a protected page that carries that cookie
  *   with KEPT_SESSION_HEADER, overwriting any value a client sent, unless Directus was last reported
  *   down: the proxy must then answer with its 503 page.
@@ -29,8 +30,13 @@ export const KEPT_SESSION_COOKIE = "customer-auth.session-kept";
 export const KEPT_SESSION_HEADER = "x-customer-auth-session-kept";
 
 const KEPT_COOKIE_IN_HEADER = new RegExp(
-  `(?:^|;)\\s*${KEPT_SESSION_COOKIE.replace(/[.]/g, "\\.")}=`,
+  `(?:^|;)\\s*${KEPT_SESSION_COOKIE.replace(/[.]/g, "\\.")}=(\\d{1,12})(?:;|$)`,
 );
+
+/** Whether a marker's value (epoch seconds) is still ahead of `now` (epoch milliseconds). */
+export function keptUntilAhead(value: string | undefined, now: number): boolean {
+  return value !== undefined && /^\d{1,12}$/.test(value) && Number(value) * 1000 > now;
+}
 
 /** Plain paths only: Next may resolve a dot segment or an escape to some other page. */
 const PLAIN_PATH = /^(?:\/[A-Za-z0-9_-]+)*\/?$/;
@@ -47,7 +53,8 @@ export function skipsProxy(request: PlainRequest): boolean {
   const pathname = (request.url ?? "/").split("?", 1)[0] ?? "/";
   if (!PLAIN_PATH.test(pathname) || !matchesAny(ROUTES.protectedPages, pathname)) return false;
   const cookie = request.headers.cookie;
-  if (typeof cookie !== "string" || !KEPT_COOKIE_IN_HEADER.test(cookie)) return false;
+  if (typeof cookie !== "string") return false;
+  if (!keptUntilAhead(KEPT_COOKIE_IN_HEADER.exec(cookie)?.[1], Date.now())) return false;
   return !lastReportedDown();
 }
 

@@ -53,8 +53,9 @@ export function writeSessionCookie(
  * Tells the door the session cookie needs nothing from the proxy for `seconds`
  * (lib/auth/kept-session.ts): set with the session cookie's own attributes, for that long.
  */
-export function writeKeptMarker(jar: CookieWriter, seconds: number): void {
-  jar.set(KEPT_SESSION_COOKIE, "1", { ...sessionCookieOptions(), maxAge: seconds });
+export function writeKeptMarker(jar: CookieWriter, seconds: number, now = Date.now()): void {
+  const until = String(Math.floor(now / 1000) + seconds);
+  jar.set(KEPT_SESSION_COOKIE, until, { ...sessionCookieOptions(), maxAge: seconds });
 }
 
 /** Names of the session cookie and of any chunks (`.0`, `.1`…) next-auth splits a large one into. */
