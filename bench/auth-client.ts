@@ -27,6 +27,26 @@ export function cookieHeader(jar: Map<string, string>): string {
   return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
 }
 
+/**
+ * The sign-in's 303 lands a browser on /account, whose answer may set more cookies (the proxy's kept
+ * marker, lib/auth/kept-session.ts): the load then sends what a browser would from there on.
+ */
+export async function landedCookies(appUrl: string, cookie: string): Promise<string> {
+  const res = await fetch(`${appUrl}/account`, { headers: { cookie }, redirect: "manual" });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`bench: /account after sign-in answered ${res.status}`);
+  const jar = new Map(
+    cookie
+      .split("; ")
+      .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+  );
+  for (const [name, value] of cookiePairs(res)) {
+    if (value === "") jar.delete(name);
+    else jar.set(name, value);
+  }
+  return cookieHeader(jar);
+}
+
 /** Only the session cookie (and its chunks), as a page request from a signed-in browser carries it. */
 export function sessionCookieFrom(jar: Map<string, string>): string {
   const session = [...jar].filter(([k, v]) => k.includes("next-auth.session-token") && v !== "");

@@ -2,7 +2,7 @@
  * 1 and 5. What auth costs per page (the protected /account against its unprotected twin and a page
  * that only passes through proxy.ts), and the server's memory while it serves them.
  */
-import { cookieHeader, cookiePairs, type SignInResult } from "../auth-client";
+import { landedCookies, type SignInResult } from "../auth-client";
 import { CONFIG, TARGETS } from "../config";
 import { countsSince, type Counts } from "../counting-proxy";
 import { log } from "../lifecycle";
@@ -45,26 +45,6 @@ function rejectedNote(result: LoadResult): string {
   return `; ${result.rejected} answers failed the check (status ${statuses || "?"}), ${result.errors} errors`;
 }
 
-/**
- * The sign-in's 303 lands a browser on /account, whose answer may set more cookies (the proxy's kept
- * marker, lib/auth/kept-session.ts): the load then sends what a browser would from there on.
- */
-async function landedCookies(stack: Stack, cookie: string): Promise<string> {
-  const res = await fetch(`${stack.appUrl}/account`, { headers: { cookie }, redirect: "manual" });
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`bench: /account after sign-in answered ${res.status}`);
-  const jar = new Map(
-    cookie
-      .split("; ")
-      .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
-  );
-  for (const [name, value] of cookiePairs(res)) {
-    if (value === "") jar.delete(name);
-    else jar.set(name, value);
-  }
-  return cookieHeader(jar);
-}
-
 export async function measurePerRequest(stack: Stack) {
   const { perRequest } = CONFIG;
   const email = stack.users.main.email;
@@ -77,7 +57,7 @@ export async function measurePerRequest(stack: Stack) {
   const ensureSession = async (seconds: number) => {
     if (!session || Date.now() + seconds * 1000 > session.signedInAt + freshFor) {
       const signedIn = await signInOrExplain(stack, stack.users.main);
-      session = { ...signedIn, cookie: await landedCookies(stack, signedIn.cookie) };
+      session = { ...signedIn, cookie: await landedCookies(stack.appUrl, signedIn.cookie) };
     }
   };
   const run = async (arm: Arm, seconds: number) => {

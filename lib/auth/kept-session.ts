@@ -1,4 +1,5 @@
 import { lastReportedDown } from "@/lib/directus/health";
+import { requestPath } from "@/lib/http/request-path";
 import { matchesAny, ROUTES } from "@/lib/routes";
 
 /**
@@ -8,7 +9,7 @@ import { matchesAny, ROUTES } from "@/lib/routes";
  * due at most hourly. Whether Directus still honours the session is the page's own read
  * (lib/auth/session.ts). So between two slides a protected page needs nothing from the proxy, and
  * Next's proxy machinery alone costs a page about as much CPU as its whole rendering budget for auth
- * (docs/architecture.md, "Why protected pages mostly skip the proxy").
+ * (docs/architecture.md, "One request to `/account`").
  *
  * - When the proxy finds a session active, it sets KEPT_SESSION_COOKIE to the time (epoch seconds)
  *   the cookie next needs it (the slide, or the end of the absolute lifetime, whichever comes first),
@@ -30,7 +31,7 @@ export const KEPT_SESSION_COOKIE = "customer-auth.session-kept";
 export const KEPT_SESSION_HEADER = "x-customer-auth-session-kept";
 
 const KEPT_COOKIE_IN_HEADER = new RegExp(
-  `(?:^|;)\\s*${KEPT_SESSION_COOKIE.replace(/[.]/g, "\\.")}=(\\d{1,12})(?:;|$)`,
+  `(?:^|;)\\s*${KEPT_SESSION_COOKIE.replace(/[.]/g, "\\.")}=([^;]*)`,
 );
 
 /** Whether a marker's value (epoch seconds) is still ahead of `now` (epoch milliseconds). */
@@ -50,7 +51,7 @@ export type PlainRequest = {
 /** Whether this request may go straight to its page: see above. */
 export function skipsProxy(request: PlainRequest): boolean {
   if (request.method !== "GET" && request.method !== "HEAD") return false;
-  const pathname = (request.url ?? "/").split("?", 1)[0] ?? "/";
+  const pathname = requestPath(request.url);
   if (!PLAIN_PATH.test(pathname) || !matchesAny(ROUTES.protectedPages, pathname)) return false;
   const cookie = request.headers.cookie;
   if (typeof cookie !== "string") return false;

@@ -1,4 +1,5 @@
 import http from "node:http";
+import { requestPath } from "./request-path";
 
 /**
  * Answers given at the Node server, before Next.js sees a request (installed with the socket-address
@@ -29,9 +30,8 @@ function answer(
 
 /** Next decodes the path of a dynamic route's parameters and answers 500 when that throws. */
 function pathDecodes(url: string | undefined): boolean {
-  const path = (url ?? "/").split("?", 1)[0] ?? "/";
   try {
-    decodeURIComponent(path);
+    decodeURIComponent(requestPath(url));
     return true;
   } catch {
     return false;

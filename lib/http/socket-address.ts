@@ -8,9 +8,9 @@ import type http from "node:http";
  * base-server), so a client can pre-empt it with any value and look just like Next's own copy. This
  * closes that gap from inside the process: the door (door.ts, installed by instrumentation.ts before
  * Next handles a request) gives every request that reaches any HTTP server of this process
- * PEER_ADDRESS_HEADER set from its socket, **overwriting** whatever the client sent under that name. lib/abuse/client-address.ts trusts that header only when
- * `socketAddressPinned()` says the hook is in place; otherwise (unit tests, a runtime without the
- * hook) it falls back to X-Forwarded-For.
+ * PEER_ADDRESS_HEADER set from its socket, **overwriting** whatever the client sent under that name.
+ * lib/abuse/client-address.ts trusts that header only when `socketAddressPinned()` says the hook is
+ * in place; otherwise (unit tests, a runtime without the hook) it falls back to X-Forwarded-For.
  *
  * No "server-only" import: instrumentation.ts loads this outside the React server layer.
  */

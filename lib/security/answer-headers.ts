@@ -1,4 +1,5 @@
 import type http from "node:http";
+import { requestPath } from "@/lib/http/request-path";
 import { createNonce, securityHeaders } from "./headers.js";
 
 /** What the headers depend on that the build cannot know: read from the env once, at startup. */
@@ -17,8 +18,11 @@ export function secureAnswer(
   response: http.ServerResponse,
   context: SecurityContext,
 ): void {
-  const pathname = (request.url ?? "/").split("?", 1)[0] ?? "/";
-  const headers = securityHeaders({ pathname, nonce: createNonce(), ...context });
+  const headers = securityHeaders({
+    pathname: requestPath(request.url),
+    nonce: createNonce(),
+    ...context,
+  });
   for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
   request.headers["content-security-policy"] = headers["Content-Security-Policy"];
   delete request.headers["content-security-policy-report-only"];
